@@ -1,0 +1,45 @@
+// The `modelport` command line: `modelport <command> [options]`, over the same core the extension uses.
+import { ConfigError, ModelportError, errorMessage } from './core/errors';
+import { modelportVersion } from './core/version';
+import { serveCommand } from './cli/serveCommand';
+
+const usage = `Usage: modelport <command> [options]
+
+Commands:
+  serve        run a scoring service in the foreground (modelport serve --help)
+  version      print the version
+
+Exit codes: 0 success, 1 failure, 2 bad usage or configuration, 3 entry script init() failed.
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'serve':
+      return serveCommand(rest);
+    case 'version':
+    case '--version':
+      process.stdout.write(`${modelportVersion}\n`);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(usage);
+      return command === undefined ? 2 : 0;
+    default:
+      process.stderr.write(`Unknown command '${command}'.\n\n${usage}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const usageError = (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`modelport: ${errorMessage(err)}\n`);
+    process.exitCode = usageError || err instanceof ConfigError ? 2 : err instanceof ModelportError ? 1 : 1;
+  },
+);

@@ -1,0 +1,64 @@
+// `modelport serve`: the scoring service in the foreground.
+import { parseArgs } from 'node:util';
+import { resolveServeOptions } from '../server/options';
+import { serve } from '../server/main';
+
+export const serveUsage = `Usage: modelport serve [options]
+
+Serves ONNX models and/or an entry script over the Azure ML scoring API (/score) and the
+Open Inference Protocol (/v2) on one port.
+
+Options:
+  --model [NAME[:VERSION]=]PATH  a model file or folder (repeatable)      env AZUREML_MODEL_DIR
+  --entry-script FILE            score.js / score.mjs / score.ts          env AZUREML_ENTRY_SCRIPT
+  --source-dir DIR               folder of the entry script and swagger   env AZUREML_SOURCE_DIRECTORY
+  --port N                       default 5001 (0 picks a free port)       env SERVER_PORT
+  --host ADDR                    default 127.0.0.1 (0.0.0.0 in containers)
+  --timeout-ms N                 scoring timeout, default 60000           env SCORING_TIMEOUT_MS
+  --cors-origins LIST            comma-separated origins or *             env AML_CORS_ORIGINS
+  --log-level LEVEL              debug | info | warn | error              env AZUREML_LOG_LEVEL
+  --max-body-bytes N             request body limit, default 64 MiB
+
+Authentication comes from the environment only (never the command line, which others can read):
+  MODELPORT_AUTH_MODE=key with MODELPORT_PRIMARY_KEY / MODELPORT_SECONDARY_KEY, or
+  MODELPORT_AUTH_MODE=token with MODELPORT_TOKEN_SECRET.
+`;
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      model: { type: 'string', multiple: true },
+      'entry-script': { type: 'string' },
+      'source-dir': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      'cors-origins': { type: 'string' },
+      'log-level': { type: 'string' },
+      'max-body-bytes': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) {
+    process.stdout.write(serveUsage);
+    return 0;
+  }
+  const options = resolveServeOptions(
+    {
+      model: values.model,
+      entryScript: values['entry-script'],
+      sourceDir: values['source-dir'],
+      port: values.port,
+      host: values.host,
+      timeoutMs: values['timeout-ms'],
+      corsOrigins: values['cors-origins'],
+      logLevel: values['log-level'],
+      maxBodyBytes: values['max-body-bytes'],
+    },
+    process.env,
+  );
+  return serve(options);
+}

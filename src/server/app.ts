@@ -1,0 +1,88 @@
+// buildApp() assembles the scoring service and returns it without listening: tests drive it over loopback
+// on a random port, and only main.ts binds the configured one.
+import fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { AppDeps } from './appTypes';
+import { corsExposeHeaders, corsPolicy } from './http/cors';
+import { RequestIdTooLongError, readRequestIds, requestIdHeaders } from './http/requestIds';
+import { toWireError, wireBody } from './http/wireError';
+import { registerAzureMlRoutes } from './routes/azureml';
+import { registerMetricsRoute } from './routes/metrics';
+import { registerV2Routes } from './routes/v2';
+import { NotFoundError } from '../core/errors';
+
+function routeLabel(req: FastifyRequest): string {
+  return req.routeOptions.url ?? 'unmatched';
+}
+
+export function buildApp(deps: AppDeps): FastifyInstance {
+  const { options, logger, metrics } = deps;
+  const cors = corsPolicy(options.corsOrigins);
+  const app = fastify({
+    logger: false,
+    bodyLimit: options.maxBodyBytes,
+    // Slow clients must not hold connections forever; a scoring run has its own timeout on top.
+    requestTimeout: options.timeoutMs + 30_000,
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  // Every body arrives as bytes: the scorers decode it themselves so each failure gets its precise message.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: options.maxBodyBytes }, (_req, body, done) => done(null, body));
+
+  app.decorateRequest('mpIds', null as never);
+  app.decorateRequest('mpLogger', null as never);
+  app.decorateRequest('mpStart', null as never);
+
+  app.addHook('onRequest', async (req, reply) => {
+    req.mpStart = process.hrtime.bigint();
+    metrics.inFlight.add(1);
+    const origin = cors.allowOrigin(req.headers.origin);
+    if (origin) {
+      reply.header('access-control-allow-origin', origin);
+      reply.header('access-control-expose-headers', corsExposeHeaders);
+      if (origin !== '*') reply.header('vary', 'Origin');
+    }
+    try {
+      req.mpIds = readRequestIds(req.headers);
+    } catch (err) {
+      req.mpIds = { requestId: randomUUID(), clientRequestId: undefined, legacyRequestId: '' };
+      req.mpIds.legacyRequestId = req.mpIds.requestId;
+      req.mpLogger = logger.child(req.mpIds.requestId);
+      reply.headers(requestIdHeaders(req.mpIds));
+      if (err instanceof RequestIdTooLongError) throw err;
+      throw err;
+    }
+    req.mpLogger = logger.child(req.mpIds.requestId);
+    reply.headers(requestIdHeaders(req.mpIds));
+  });
+
+  app.addHook('onResponse', async (req, reply) => {
+    metrics.inFlight.add(-1);
+    const seconds = Number(process.hrtime.bigint() - req.mpStart) / 1e9;
+    const route = routeLabel(req);
+    metrics.requests.inc({ route, method: req.method, status: String(reply.statusCode) });
+    metrics.latency.observe(seconds, { route });
+    const path = req.url.split('?')[0] ?? req.url;
+    (req.mpLogger ?? logger).info(`${req.method} ${path} ${reply.statusCode} ${(seconds * 1000).toFixed(1)}ms`);
+  });
+
+  app.setErrorHandler(async (err, req, reply) => {
+    const wire = toWireError(err, options.maxBodyBytes);
+    const log = req.mpLogger ?? logger;
+    if (wire.internal) log.error(`${req.method} ${req.url.split('?')[0]} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    else log.debug(`${req.method} ${req.url.split('?')[0]} → ${wire.status}: ${wire.message}`);
+    return reply.code(wire.status).type('application/json').send(JSON.stringify(wireBody(req.url, wire.message)));
+  });
+
+  app.setNotFoundHandler(async (req) => {
+    throw new NotFoundError(`No route for ${req.method} ${req.url.split('?')[0]}. Scoring is at POST /score; see GET /swagger.json.`);
+  });
+
+  registerAzureMlRoutes(app, deps);
+  registerV2Routes(app, deps);
+  registerMetricsRoute(app, deps);
+  return app;
+}

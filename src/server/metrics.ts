@@ -1,0 +1,117 @@
+// A small Prometheus text-format registry: counters, gauges and histograms with labels. The service needs a
+// handful of series, not a client library; the exposition format is simple and stable (text format 0.0.4).
+
+type Labels = Record<string, string>;
+
+function labelKey(labels: Labels): string {
+  const keys = Object.keys(labels).sort();
+  if (keys.length === 0) return '';
+  return '{' + keys.map((k) => `${k}="${escapeLabel(labels[k] ?? '')}"`).join(',') + '}';
+}
+
+function escapeLabel(v: string): string {
+  return v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+}
+
+function formatNumber(n: number): string {
+  if (n === Infinity) return '+Inf';
+  if (n === -Infinity) return '-Inf';
+  return Number.isNaN(n) ? 'NaN' : String(n);
+}
+
+interface Metric {
+  render(): string;
+}
+
+export class Counter implements Metric {
+  private readonly values = new Map<string, number>();
+  constructor(readonly name: string, readonly help: string) {}
+  inc(labels: Labels = {}, by = 1): void {
+    const k = labelKey(labels);
+    this.values.set(k, (this.values.get(k) ?? 0) + by);
+  }
+  get(labels: Labels = {}): number {
+    return this.values.get(labelKey(labels)) ?? 0;
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
+    for (const [k, v] of this.values) lines.push(`${this.name}${k} ${formatNumber(v)}`);
+    return lines.join('\n');
+  }
+}
+
+export class Gauge implements Metric {
+  private readonly values = new Map<string, number>();
+  constructor(readonly name: string, readonly help: string) {}
+  set(value: number, labels: Labels = {}): void {
+    this.values.set(labelKey(labels), value);
+  }
+  add(by: number, labels: Labels = {}): void {
+    const k = labelKey(labels);
+    this.values.set(k, (this.values.get(k) ?? 0) + by);
+  }
+  get(labels: Labels = {}): number {
+    return this.values.get(labelKey(labels)) ?? 0;
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
+    if (this.values.size === 0) lines.push(`${this.name} 0`);
+    for (const [k, v] of this.values) lines.push(`${this.name}${k} ${formatNumber(v)}`);
+    return lines.join('\n');
+  }
+}
+
+interface HistogramSeries {
+  labels: Labels;
+  buckets: number[];
+  sum: number;
+  count: number;
+}
+
+export class Histogram implements Metric {
+  private readonly series = new Map<string, HistogramSeries>();
+  constructor(readonly name: string, readonly help: string, readonly bounds: readonly number[]) {}
+  observe(value: number, labels: Labels = {}): void {
+    const k = labelKey(labels);
+    let s = this.series.get(k);
+    if (!s) {
+      s = { labels, buckets: new Array<number>(this.bounds.length).fill(0), sum: 0, count: 0 };
+      this.series.set(k, s);
+    }
+    for (let i = 0; i < this.bounds.length; i++) {
+      if (value <= (this.bounds[i] ?? Infinity)) s.buckets[i] = (s.buckets[i] ?? 0) + 1;
+    }
+    s.sum += value;
+    s.count += 1;
+  }
+  count(labels: Labels = {}): number {
+    return this.series.get(labelKey(labels))?.count ?? 0;
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    for (const s of this.series.values()) {
+      this.bounds.forEach((b, i) => {
+        lines.push(`${this.name}_bucket${labelKey({ ...s.labels, le: formatNumber(b) })} ${s.buckets[i] ?? 0}`);
+      });
+      lines.push(`${this.name}_bucket${labelKey({ ...s.labels, le: '+Inf' })} ${s.count}`);
+      lines.push(`${this.name}_sum${labelKey(s.labels)} ${formatNumber(s.sum)}`);
+      lines.push(`${this.name}_count${labelKey(s.labels)} ${s.count}`);
+    }
+    return lines.join('\n');
+  }
+}
+
+const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+
+/** The series the scoring service exposes on /metrics. */
+export class ServiceMetrics {
+  readonly requests = new Counter('modelport_requests_total', 'HTTP requests by route, method and status code.');
+  readonly latency = new Histogram('modelport_request_duration_seconds', 'Time from request received to response sent.', latencyBuckets);
+  readonly inFlight = new Gauge('modelport_requests_in_flight', 'Requests being handled right now.');
+  readonly modelRun = new Histogram('modelport_model_run_seconds', 'Time spent in the model or in run(), per model.', latencyBuckets);
+  readonly modelErrors = new Counter('modelport_model_errors_total', 'Failed model runs or run() calls, per model.');
+
+  render(): string {
+    return [this.requests, this.latency, this.inFlight, this.modelRun, this.modelErrors].map((m) => m.render()).join('\n') + '\n';
+  }
+}

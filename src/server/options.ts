@@ -1,0 +1,128 @@
+// What `modelport serve` runs with. Command-line options win over the environment variables that Azure ML's
+// inference server reads, so a container built for Azure and a developer's terminal configure it alike.
+import { ConfigError } from '../core/errors';
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
+export interface ModelSource {
+  /** A file (`model.onnx`) or a folder holding one model's files. */
+  path: string;
+  name?: string;
+  version?: string;
+}
+
+export type AuthOptions =
+  | { mode: 'none' }
+  | { mode: 'key'; keys: string[] }
+  | { mode: 'token'; secret: string };
+
+export interface ServeOptions {
+  models: ModelSource[];
+  /** AZUREML_MODEL_DIR as given; entry scripts see it as `context.modelDir`. */
+  modelDir: string | undefined;
+  entryScript: string | undefined;
+  sourceDir: string | undefined;
+  port: number;
+  host: string;
+  timeoutMs: number;
+  corsOrigins: string[];
+  logLevel: LogLevel;
+  serviceName: string;
+  serviceVersion: string;
+  maxBodyBytes: number;
+  auth: AuthOptions;
+}
+
+export const defaultPort = 5001;
+export const defaultTimeoutMs = 60_000;
+export const defaultMaxBodyBytes = 64 * 1024 * 1024;
+
+const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+
+export function parsePort(value: string, what: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) {
+    throw new ConfigError(`${what} must be a port number from 0 to 65535, got '${value}'.`);
+  }
+  return n;
+}
+
+function parsePositiveInt(value: string, what: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n <= 0) throw new ConfigError(`${what} must be a positive whole number, got '${value}'.`);
+  return n;
+}
+
+/** `[name[:version]=]path` — the name defaults to the file or folder name without extension. */
+export function parseModelArg(arg: string): ModelSource {
+  const eq = arg.indexOf('=');
+  if (eq <= 0) return { path: arg };
+  const ref = arg.slice(0, eq);
+  const path = arg.slice(eq + 1);
+  const [name, version, extra] = ref.split(':');
+  if (!name || extra !== undefined || version === '') {
+    throw new ConfigError(`--model expects PATH or NAME[:VERSION]=PATH, got '${arg}'.`);
+  }
+  return version === undefined ? { path, name } : { path, name, version };
+}
+
+export function parseCorsOrigins(value: string | undefined): string[] {
+  if (!value) return [];
+  return value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+}
+
+export interface ServeFlags {
+  model?: string[];
+  entryScript?: string;
+  sourceDir?: string;
+  port?: string;
+  host?: string;
+  timeoutMs?: string;
+  corsOrigins?: string;
+  logLevel?: string;
+  maxBodyBytes?: string;
+}
+
+/** Authentication is configured by the environment only, so keys never show in a process listing. */
+function resolveAuth(env: NodeJS.ProcessEnv): AuthOptions {
+  const mode = env.MODELPORT_AUTH_MODE ?? 'none';
+  if (mode === 'none') return { mode };
+  if (mode === 'key') {
+    const keys = [env.MODELPORT_PRIMARY_KEY, env.MODELPORT_SECONDARY_KEY].filter((k): k is string => !!k);
+    if (keys.length === 0) throw new ConfigError('MODELPORT_AUTH_MODE=key needs MODELPORT_PRIMARY_KEY (and optionally MODELPORT_SECONDARY_KEY).');
+    return { mode, keys };
+  }
+  if (mode === 'token') {
+    const secret = env.MODELPORT_TOKEN_SECRET;
+    if (!secret) throw new ConfigError('MODELPORT_AUTH_MODE=token needs MODELPORT_TOKEN_SECRET.');
+    return { mode, secret };
+  }
+  throw new ConfigError(`MODELPORT_AUTH_MODE must be none, key or token, got '${mode}'.`);
+}
+
+export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): ServeOptions {
+  const modelDir = env.AZUREML_MODEL_DIR || undefined;
+  const models = flags.model && flags.model.length > 0 ? flags.model.map(parseModelArg) : [];
+  const logLevel = (flags.logLevel ?? env.AZUREML_LOG_LEVEL ?? 'info').toLowerCase();
+  if (!logLevels.includes(logLevel as LogLevel)) {
+    throw new ConfigError(`Log level must be one of ${logLevels.join(', ')}, got '${logLevel}'.`);
+  }
+  const port = flags.port ?? env.SERVER_PORT;
+  const timeout = flags.timeoutMs ?? env.SCORING_TIMEOUT_MS;
+  const maxBody = flags.maxBodyBytes ?? env.MODELPORT_MAX_BODY_BYTES;
+  return {
+    models,
+    modelDir,
+    entryScript: flags.entryScript ?? (env.AZUREML_ENTRY_SCRIPT || undefined),
+    sourceDir: flags.sourceDir ?? (env.AZUREML_SOURCE_DIRECTORY || undefined),
+    port: port === undefined ? defaultPort : parsePort(port, flags.port ? '--port' : 'SERVER_PORT'),
+    host: flags.host ?? env.MODELPORT_HOST ?? '127.0.0.1',
+    timeoutMs: timeout === undefined ? defaultTimeoutMs : parsePositiveInt(timeout, flags.timeoutMs ? '--timeout-ms' : 'SCORING_TIMEOUT_MS'),
+    corsOrigins: parseCorsOrigins(flags.corsOrigins ?? env.AML_CORS_ORIGINS),
+    logLevel: logLevel as LogLevel,
+    serviceName: env.SERVICE_NAME || 'modelport',
+    serviceVersion: env.SERVICE_VERSION || '1',
+    maxBodyBytes: maxBody === undefined ? defaultMaxBodyBytes : parsePositiveInt(maxBody, '--max-body-bytes'),
+    auth: resolveAuth(env),
+  };
+}

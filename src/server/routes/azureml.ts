@@ -1,0 +1,119 @@
+// The Azure ML scoring API: GET / health, GET /swagger.json, and /score with its headers and statuses.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ModelportError, NotFoundError, errorMessage } from '../../core/errors';
+import { modelportVersion } from '../../core/version';
+import type { AppDeps } from '../appTypes';
+import { checkAuthorization } from '../http/auth';
+import { corsAllowHeaders } from '../http/cors';
+import { buildSwagger, isSwaggerVersion, swaggerVersions } from '../swagger/buildSwagger';
+import { readUserSwagger } from '../swagger/userSwagger';
+import type { ScoreResult } from '../scoring/scorer';
+
+class ScoringTimeoutError extends ModelportError {
+  constructor(ms: number) {
+    super('timeout', `Scoring timeout after ${ms} ms`);
+  }
+  override get status(): number {
+    return 500;
+  }
+}
+
+class MethodNotAllowedError extends ModelportError {
+  constructor() {
+    super('bad-request', 'Method not allowed');
+  }
+  override get status(): number {
+    return 405;
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ScoringTimeoutError(ms)), ms);
+  });
+  // A run() that finishes after its timeout must not surface as an unhandled rejection.
+  work.catch(() => undefined);
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+function sendResult(reply: FastifyReply, result: ScoreResult): FastifyReply {
+  reply.code(result.status ?? 200);
+  for (const [k, v] of Object.entries(result.headers ?? {})) reply.header(k, v);
+  if (result.encoded) {
+    if (!reply.hasHeader('content-type')) reply.type(Buffer.isBuffer(result.body) ? 'application/octet-stream' : 'text/plain; charset=utf-8');
+    return reply.send(result.body);
+  }
+  let json: string;
+  try {
+    json = JSON.stringify(result.body);
+  } catch (err) {
+    throw new ModelportError('internal', `The scoring result could not be serialized as JSON: ${errorMessage(err)}`);
+  }
+  return reply.type('application/json').send(json);
+}
+
+export function registerAzureMlRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const { options, scorer, metrics } = deps;
+  const requireAuth = async (req: FastifyRequest): Promise<void> => checkAuthorization(options.auth, req.headers.authorization);
+
+  app.get('/', async (_req, reply) => reply.type('text/plain; charset=utf-8').send('Healthy'));
+
+  app.get('/swagger.json', async (req, reply) => {
+    const version = String((req.query as Record<string, unknown>).version ?? '2');
+    if (!isSwaggerVersion(version)) {
+      throw new NotFoundError(`Swagger version [${version}] is not valid. Supported versions: [${swaggerVersions.join(', ')}]`);
+    }
+    const doc =
+      (await readUserSwagger(options.sourceDir, version)) ??
+      buildSwagger(version, { serviceName: options.serviceName, serviceVersion: options.serviceVersion, authEnabled: options.auth.mode !== 'none' }, scorer.describe());
+    return reply.type('application/json').send(JSON.stringify(doc));
+  });
+
+  app.route({
+    method: ['GET', 'POST', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'],
+    url: '/score',
+    handler: async (req, reply) => {
+      reply.header('x-ms-server-version', `modelport/${modelportVersion}`);
+      if (req.method === 'OPTIONS') {
+        if (reply.hasHeader('access-control-allow-origin')) {
+          reply.header('access-control-allow-methods', 'GET, POST, OPTIONS');
+          reply.header('access-control-allow-headers', corsAllowHeaders);
+          reply.header('access-control-max-age', '600');
+        }
+        return reply.code(200).send();
+      }
+      if (req.method !== 'GET' && req.method !== 'POST') throw new MethodNotAllowedError();
+      await requireAuth(req);
+      const url = new URL(req.url, 'http://localhost');
+      const started = process.hrtime.bigint();
+      const finish = (failed: boolean): void => {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        reply.header('x-ms-run-fn-exec-ms', ms.toFixed(3));
+        reply.header('x-ms-run-function-failed', failed ? 'True' : 'False');
+        metrics.modelRun.observe(ms / 1000, { model: scorer.name });
+        if (failed) metrics.modelErrors.inc({ model: scorer.name });
+      };
+      let result: ScoreResult;
+      try {
+        result = await withTimeout(
+          scorer.score({
+            method: req.method,
+            path: url.pathname,
+            query: url.searchParams,
+            headers: req.headers,
+            body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+            requestId: req.mpIds.requestId,
+            logger: req.mpLogger,
+          }),
+          options.timeoutMs,
+        );
+      } catch (err) {
+        finish(true);
+        throw err;
+      }
+      finish(false);
+      return sendResult(reply, result);
+    },
+  });
+}
