@@ -1,4 +1,5 @@
 // One onnxruntime session per model, opened once at start-up, with its signature read from the session.
+import type * as OrtModule from 'onnxruntime-node';
 import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ConfigError, errorMessage } from '../../core/errors';
 import type { Dim, ModelSignature, OnnxElementType, TensorSpec } from '../../core/onnx/signature';
@@ -9,12 +10,17 @@ const supportedTypes: ReadonlySet<string> = new Set<OnnxElementType>([
   'float32', 'float64', 'float16', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'bool', 'string',
 ]);
 
-type Ort = typeof import('onnxruntime-node');
+export type Ort = typeof OrtModule;
 let ortModule: Ort | undefined;
 
 /** Loaded on first use: onnxruntime's native module is large and the CLI's other verbs never need it. */
-export function ort(): Ort {
-  ortModule ??= require('onnxruntime-node') as Ort;
+export async function loadOrt(): Promise<Ort> {
+  ortModule ??= await import('onnxruntime-node');
+  return ortModule;
+}
+
+function ort(): Ort {
+  if (!ortModule) throw new Error('onnxruntime is used before loadOrt() finished.');
   return ortModule;
 }
 
@@ -41,7 +47,7 @@ export class OnnxSession {
   static async open(file: string, options: RuntimeOptions): Promise<OnnxSession> {
     let session: InferenceSession;
     try {
-      session = await ort().InferenceSession.create(file, {
+      session = await (await loadOrt()).InferenceSession.create(file, {
         intraOpNumThreads: options.intraOpThreads,
         interOpNumThreads: 1,
         graphOptimizationLevel: options.graphOptimizationLevel,

@@ -4,7 +4,7 @@ import type { InferenceSession } from 'onnxruntime-node';
 import type { ModelSignature } from '../../../core/onnx/signature';
 import type { Logger } from '../../logger';
 import type { ModelSet } from '../../models/modelSet';
-import { ort } from '../../runtime/onnxSession';
+import { loadOrt, type Ort } from '../../runtime/onnxSession';
 
 export interface ResponseInit {
   status?: number;
@@ -33,7 +33,7 @@ export interface InitContext {
   models: ModelInfo[];
   /** Sessions by `name` (its highest version) and by `name:version`. */
   sessions: Record<string, InferenceSession>;
-  ort: typeof import('onnxruntime-node');
+  ort: Ort;
   logger: Logger;
   response(body: unknown, init?: ResponseInit): EntryScriptResponse;
 }
@@ -42,7 +42,8 @@ export interface RunContext extends InitContext {
   requestId: string;
 }
 
-export function createInitContext(models: ModelSet, modelDir: string | undefined, logger: Logger): InitContext {
+export async function createInitContext(models: ModelSet, modelDir: string | undefined, logger: Logger): Promise<InitContext> {
+  const ort = await loadOrt();
   const sessions: Record<string, InferenceSession> = {};
   for (const m of models.models) {
     if (!m.session) continue;
@@ -61,14 +62,12 @@ export function createInitContext(models: ModelSet, modelDir: string | undefined
     },
     models: models.models.map((m) => ({ name: m.name, version: m.version, dir: m.dir, signature: m.session?.signature })),
     sessions,
-    get ort() {
-      return ort();
-    },
+    ort,
     logger,
     response: (body, init) => new EntryScriptResponse(body, init?.status ?? 200, init?.headers ?? {}),
   };
 }
 
 export function runContextFor(init: InitContext, requestId: string, logger: Logger): RunContext {
-  return { ...init, requestId, logger, ort: init.ort };
+  return { ...init, requestId, logger };
 }

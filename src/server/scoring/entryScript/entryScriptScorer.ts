@@ -66,7 +66,7 @@ export class EntryScriptScorer implements Scorer {
 
   static async create(file: string, models: ModelSet, modelDir: string | undefined, logger: Logger): Promise<EntryScriptScorer> {
     const script = checkEntryScript(file, await loadEntryModule(file));
-    const context = createInitContext(models, modelDir, logger);
+    const context = await createInitContext(models, modelDir, logger);
     const validator = script.inputSample ? new ParameterValidator(script.inputSample) : undefined;
     if (script.init) {
       logger.info(`Calling init() of ${file}`);
