@@ -3,7 +3,8 @@
 import { build } from 'esbuild';
 
 const external = ['vscode', 'onnxruntime-node', 'sharp', 'esbuild'];
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, external, logLevel: 'warning' };
+// jsonc-parser's UMD main build requires files esbuild cannot see; its ESM build bundles cleanly.
+const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, external, mainFields: ['module', 'main'], logLevel: 'warning' };
 
 const entries = [
   { in: 'src/cli.ts', out: 'dist/cli.js' },
