@@ -101,6 +101,14 @@ export class CancelledError extends ModelportError {
   }
 }
 
+/** The model produced something the wire cannot carry; not the caller's fault, but worth telling them why. */
+export class ModelOutputError extends ModelportError {
+  constructor(message: string) {
+    super('internal', message);
+    this.name = 'ModelOutputError';
+  }
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

@@ -300,6 +300,35 @@ export function checkAgainstSpec(value: TensorValue, spec: TensorSpec): void {
   if (!fits) throw new BadRequestError(`${expects}, got ${formatDims(value.dims)}`);
 }
 
+/**
+ * Inputs that name the same symbolic dim ("batch") must agree on its size; onnxruntime would otherwise
+ * broadcast mismatched inputs and answer with a shape nobody asked for.
+ */
+export function checkSharedDims(values: Readonly<Record<string, TensorValue>>, specs: readonly TensorSpec[]): void {
+  const seen = new Map<string, { input: string; size: number }>();
+  for (const spec of specs) {
+    const value = values[spec.name];
+    if (!value) continue;
+    spec.shape.forEach((d, i) => {
+      if (typeof d !== 'string') return;
+      const size = value.dims[i] as number;
+      const first = seen.get(d);
+      if (!first) seen.set(d, { input: spec.name, size });
+      else if (first.size !== size) {
+        throw new BadRequestError(`Inputs '${first.input}' and '${spec.name}' disagree on dimension '${d}': ${first.size} vs ${size}`);
+      }
+    });
+  }
+}
+
+/** The flat index of the first NaN or ±Infinity in a float tensor, or -1: JSON has no way to write them. */
+export function firstNonFinite(value: TensorValue): number {
+  if (!(value.data instanceof Float32Array || value.data instanceof Float64Array)) return -1;
+  const data = value.data;
+  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) return i;
+  return -1;
+}
+
 /** Outputs as JSON: flat row-major, or nested following dims (a rank-0 tensor nests to a bare scalar). */
 export function tensorToJson(value: TensorValue, nested: boolean): unknown {
   const count = value.dims.reduce((a, b) => a * b, 1);

@@ -1,6 +1,6 @@
 // Every error leaves as JSON with a precise message: `{"message"}` on Azure ML routes, `{"error"}` on the
 // Open Inference Protocol's. Unexpected errors say nothing of their internals to the caller.
-import { ModelportError } from '../../core/errors';
+import { ModelOutputError, ModelportError } from '../../core/errors';
 
 export interface WireError {
   status: number;
@@ -16,6 +16,7 @@ interface FastifyLikeError {
 }
 
 export function toWireError(err: unknown, maxBodyBytes: number): WireError {
+  if (err instanceof ModelOutputError) return { status: 500, message: err.message, internal: false };
   if (err instanceof ModelportError) return { status: err.status, message: err.message, internal: err.status >= 500 && err.kind === 'internal' };
   const e = err as FastifyLikeError;
   if (e?.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {

@@ -1,9 +1,9 @@
 // Runs one Open Inference Protocol request against a served model: inputs from JSON or binary tensor data,
 // checked against the model's signature, outputs as JSON or binary as the caller asks.
-import { BadRequestError } from '../../core/errors';
+import { BadRequestError, ModelOutputError } from '../../core/errors';
 import { bytesToTensor, tensorToBytes } from '../../core/onnx/binaryData';
 import { onnxToV2, parseV2Datatype } from '../../core/onnx/datatypes';
-import { checkAgainstSpec, jsonToTensor, tensorToJson, type TensorValue } from '../../core/onnx/tensorData';
+import { checkAgainstSpec, checkSharedDims, firstNonFinite, jsonToTensor, tensorToJson, type TensorValue } from '../../core/onnx/tensorData';
 import type { LoadedModel } from '../models/modelSet';
 import type { InferRequest } from './inferRequest';
 
@@ -51,13 +51,18 @@ export function buildFeeds(model: LoadedModel, req: InferRequest, buffers: Buffe
   }
   const missing = specs.filter((s) => !(s.name in feeds)).map((s) => s.name);
   if (missing.length > 0) throw new BadRequestError(`Model '${model.name}' needs input${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')}.`);
+  checkSharedDims(feeds, specs);
   return feeds;
 }
 
 export function requestedOutputs(model: LoadedModel, req: InferRequest): string[] | undefined {
   if (!req.outputs) return undefined;
   const known = model.session?.signature.outputs.map((o) => o.name) ?? [];
+  if (req.outputs.length === 0) throw new BadRequestError('outputs must name at least one output; leave it out to get every output.');
+  const asked = new Set<string>();
   for (const o of req.outputs) {
+    if (asked.has(o.name)) throw new BadRequestError(`Output '${o.name}' is requested twice.`);
+    asked.add(o.name);
     if (!known.includes(o.name)) throw new BadRequestError(`Unknown output '${o.name}' for model '${model.name}'. Its outputs are: ${known.join(', ')}.`);
   }
   return req.outputs.map((o) => o.name);
@@ -72,7 +77,15 @@ export function buildResponse(model: LoadedModel, req: InferRequest, id: string,
     const asked = req.outputs?.find((o) => o.name === name);
     const binary = asked?.parameters?.binary_data !== undefined ? binaryFlag(asked.parameters, 'binary_data') : allBinary;
     const base = { name, shape: value.dims, datatype: onnxToV2(value.type) };
-    if (!binary) return { ...base, data: tensorToJson(value, false) };
+    if (!binary) {
+      const bad = firstNonFinite(value);
+      if (bad >= 0) {
+        throw new ModelOutputError(
+          `Output '${name}' holds ${String(value.data[bad])} at flat index ${bad}, which JSON cannot carry; request it as binary data (parameters.binary_data_output: true).`,
+        );
+      }
+      return { ...base, data: tensorToJson(value, false) };
+    }
     const bytes = tensorToBytes(value);
     buffers.push(bytes);
     return { ...base, parameters: { binary_data_size: bytes.length } };

@@ -1,9 +1,9 @@
 // Scores an ONNX model with no entry script: tabular JSON, named tensors, or images (raw bytes or base64)
 // become the model's input; classifier outputs come back as labelled top-k.
-import { BadRequestError, ConfigError, UnsupportedMediaTypeError } from '../../../core/errors';
+import { BadRequestError, ConfigError, ModelOutputError, UnsupportedMediaTypeError } from '../../../core/errors';
 import type { PostprocessSpec, PreprocessSpec } from '../../../core/modelConfig';
 import type { TensorSpec } from '../../../core/onnx/signature';
-import { checkAgainstSpec, jsonToTensor, tensorToJson, type TensorValue } from '../../../core/onnx/tensorData';
+import { checkAgainstSpec, checkSharedDims, firstNonFinite, jsonToTensor, tensorToJson, type TensorValue } from '../../../core/onnx/tensorData';
 import { isJsonContentType, mimeOf, parseJsonDictionary } from '../../http/jsonBody';
 import type { Logger } from '../../logger';
 import type { LoadedModel } from '../../models/modelSet';
@@ -86,6 +86,7 @@ export class OnnxScorer implements Scorer {
       if (!(spec.name in named)) throw new BadRequestError(`A value is not provided for the model input '${spec.name}'.`);
       feeds[spec.name] = this.tensorFor(spec, named[spec.name]);
     }
+    checkSharedDims(feeds, inputs);
     return feeds;
   }
 
@@ -141,7 +142,15 @@ export class OnnxScorer implements Scorer {
         return { predictions: results.map((r) => r.predictions) };
       }
     }
-    return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, tensorToJson(v, true)]));
+    return Object.fromEntries(
+      Object.entries(outputs).map(([name, value]) => {
+        const bad = firstNonFinite(value);
+        if (bad >= 0) {
+          throw new ModelOutputError(`Output '${name}' holds ${String(value.data[bad])} at flat index ${bad}, which JSON cannot carry; score it through /v2 with binary output.`);
+        }
+        return [name, tensorToJson(value, true)];
+      }),
+    );
   }
 
   describe(): ScorerDescription {
