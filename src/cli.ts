@@ -2,10 +2,13 @@
 import { ConfigError, ModelportError, errorMessage } from './core/errors';
 import { modelportVersion } from './core/version';
 import { serveCommand } from './cli/serveCommand';
+import { modelCommand } from './cli/model/modelCommand';
+import { runServiceHost } from './serviceHost/serviceHost';
 
 const usage = `Usage: modelport <command> [options]
 
 Commands:
+  model        register, list, show, download and delete models (modelport model --help)
   serve        run a scoring service in the foreground (modelport serve --help)
   version      print the version
 
@@ -15,8 +18,16 @@ Exit codes: 0 success, 1 failure, 2 bad usage or configuration, 3 entry script i
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    case 'model':
+      return modelCommand(rest);
     case 'serve':
       return serveCommand(rest);
+    case 'service-host': {
+      // Internal: the detached process that keeps a local service running (started by `service deploy`).
+      const [dir] = rest;
+      if (!dir) throw new ConfigError('service-host needs the service folder.');
+      return runServiceHost(dir, { nodePath: process.execPath, cliPath: __filename });
+    }
     case 'version':
     case '--version':
       process.stdout.write(`${modelportVersion}\n`);

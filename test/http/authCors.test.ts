@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { signToken } from '../../src/server/http/auth';
+import { signToken } from '../../src/core/auth/credentials';
 import { json, startService, type RunningService } from '../helpers/startService';
 
 const irisRequest = readFileSync('samples/iris/request.json', 'utf8');

@@ -1,8 +1,9 @@
 // The service lifecycle as callers (CLI, extension) see it, whatever the target runs it on.
 
-export type ComputeType = 'local' | 'docker' | 'aci' | 'aks';
+import type { AuthMode, ComputeType } from '../config/deploymentConfig';
+
+export type { AuthMode, ComputeType };
 export type ServiceState = 'Transitioning' | 'Healthy' | 'Unhealthy' | 'Failed' | 'Stopped';
-export type AuthMode = 'none' | 'key' | 'token';
 export type KeyName = 'primary' | 'secondary';
 
 /** What a user asks for; `models` are registry refs (`name`, `name:3`, `name:latest`). */

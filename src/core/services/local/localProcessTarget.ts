@@ -1,0 +1,174 @@
+// The `local` target: the service runs on this machine as a detached host process (`modelport
+// service-host`) that owns a loopback port and runs the scoring instance as its child. It outlives the CLI
+// or editor that deployed it, and is found again through the pid it records in host.json.
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { isProcessAlive } from '../../fs/processAlive';
+import { errorMessage } from '../../errors';
+import { DeploymentFailedError } from '../deploymentFailedError';
+import { followLines, tailLines } from '../logFile';
+import type { HostState, ServiceStore, StoredRecord } from '../serviceStore';
+import type { DeploymentTarget, StartedService, TargetStatus } from '../target';
+import type { LifecycleOptions } from '../types';
+
+export interface LocalRuntime {
+  /** The Node binary that runs the host (in VS Code: the extension host's, with ELECTRON_RUN_AS_NODE). */
+  nodePath: string;
+  /** The bundled `modelport` CLI (dist/cli.js). */
+  cliPath: string;
+}
+
+const startTimeoutMs = 180_000;
+const pollMs = 100;
+const logTailLines = 30;
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+}
+
+export class LocalProcessTarget implements DeploymentTarget {
+  readonly computeType = 'local' as const;
+
+  constructor(
+    private readonly store: ServiceStore,
+    private readonly runtime: LocalRuntime,
+  ) {}
+
+  private async hostAlive(name: string): Promise<HostState | undefined> {
+    const host = await this.store.readHostState(name);
+    return host && host.state !== 'Stopped' && isProcessAlive(host.pid) ? host : undefined;
+  }
+
+  async isRunning(record: StoredRecord): Promise<boolean> {
+    return (await this.hostAlive(record.name)) !== undefined;
+  }
+
+  private async logTail(name: string): Promise<string[]> {
+    return (await tailLines(this.store.logFile(name), logTailLines)).lines;
+  }
+
+  /** Streams the service log to onProgress from `offset` while `wait` runs. */
+  private async withLogStream<T>(name: string, offset: number, options: LifecycleOptions, wait: () => Promise<T>): Promise<T> {
+    const stop = new AbortController();
+    const pump = (async () => {
+      if (!options.onProgress) return;
+      for await (const line of followLines(this.store.logFile(name), offset, stop.signal, pollMs)) options.onProgress(line);
+    })();
+    try {
+      return await wait();
+    } finally {
+      await sleep(pollMs * 2);
+      stop.abort();
+      await pump;
+    }
+  }
+
+  async start(record: StoredRecord, options: LifecycleOptions): Promise<StartedService> {
+    const name = record.name;
+    const logFile = this.store.logFile(name);
+    const offset = (await tailLines(logFile, 0)).size;
+    options.onProgress?.(`Starting local service '${name}' (${record.models.join(', ') || 'entry script only'})`);
+    const fd = openSync(logFile, 'a', 0o600);
+    let child;
+    try {
+      child = spawn(this.runtime.nodePath, [this.runtime.cliPath, 'service-host', this.store.dir(name)], {
+        detached: true,
+        stdio: ['ignore', fd, fd],
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      });
+    } finally {
+      closeSync(fd);
+    }
+    child.unref();
+    let exitCode: number | null | undefined;
+    child.once('exit', (code) => (exitCode = code));
+    const pid = child.pid;
+    if (pid === undefined) throw new DeploymentFailedError(`Could not start the service host for '${name}'.`, []);
+
+    const host = await this.withLogStream(name, offset, options, async () => {
+      const deadline = Date.now() + startTimeoutMs;
+      while (Date.now() < deadline) {
+        if (options.signal?.aborted) {
+          process.kill(pid, 'SIGTERM');
+          throw new DeploymentFailedError(`Deployment of '${name}' was cancelled.`, []);
+        }
+        const state = await this.store.readHostState(name).catch(() => undefined);
+        if (state?.pid === pid && (state.state === 'Healthy' || state.state === 'Failed')) return state;
+        if (exitCode !== undefined) break;
+        await sleep(pollMs, options.signal);
+      }
+      const state = await this.store.readHostState(name).catch(() => undefined);
+      if (state?.pid === pid && state.state !== 'Transitioning') return state;
+      if (exitCode === undefined) process.kill(pid, 'SIGTERM');
+      return { ...(state ?? { pid, port: 0, generation: 0, updatedTime: new Date().toISOString() }), state: 'Failed' as const, detail: exitCode === undefined ? `The service was not Healthy after ${startTimeoutMs / 1000} s.` : `The service host exited with code ${exitCode}.` };
+    });
+    if (host.state !== 'Healthy') {
+      throw new DeploymentFailedError(`Deployment of '${name}' failed: ${host.detail ?? 'unknown reason'}`, await this.logTail(name));
+    }
+    options.onProgress?.(`Healthy: http://127.0.0.1:${host.port}/score`);
+    return { port: host.port, scoringUri: `http://127.0.0.1:${host.port}/score`, swaggerUri: `http://127.0.0.1:${host.port}/swagger.json` };
+  }
+
+  async status(record: StoredRecord): Promise<TargetStatus> {
+    const host = await this.store.readHostState(record.name).catch((err: unknown) => {
+      return { state: 'Failed' as const, detail: errorMessage(err), pid: -1 };
+    });
+    if (!host) return { state: 'Stopped', detail: 'The service has never started.' };
+    if (host.pid === -1) return { state: host.state, detail: host.detail };
+    if (!isProcessAlive(host.pid)) {
+      if (host.state === 'Failed') return { state: 'Failed', detail: host.detail };
+      return { state: 'Stopped', detail: `The service is not running (stopped, or the machine restarted). Run 'modelport service update ${record.name}' to start it again.` };
+    }
+    if (host.state !== 'Healthy') return { state: host.state, detail: host.detail };
+    // The host says Healthy: ask the service itself, briefly.
+    try {
+      const res = await fetch(`http://127.0.0.1:${host.port}/`, { signal: AbortSignal.timeout(2000) });
+      await res.arrayBuffer();
+      if (res.status === 200) return { state: 'Healthy', detail: undefined };
+      return { state: 'Unhealthy', detail: `The health check answered ${res.status}.` };
+    } catch (err) {
+      return { state: 'Unhealthy', detail: `The health check failed: ${errorMessage(err)}` };
+    }
+  }
+
+  async reload(record: StoredRecord, options: LifecycleOptions): Promise<void> {
+    const host = await this.hostAlive(record.name);
+    if (!host) throw new DeploymentFailedError(`Service '${record.name}' is not running.`, []);
+    const offset = (await tailLines(this.store.logFile(record.name), 0)).size;
+    options.onProgress?.(`Updating '${record.name}' to generation ${record.generation}: starting a new instance beside the current one`);
+    process.kill(host.pid, 'SIGHUP');
+    const outcome = await this.withLogStream(record.name, offset, options, async () => {
+      const deadline = Date.now() + startTimeoutMs;
+      while (Date.now() < deadline) {
+        const state = await this.store.readHostState(record.name);
+        if (state?.lastUpdate && state.lastUpdate.generation >= record.generation) return state.lastUpdate;
+        if (!isProcessAlive(host.pid)) return { generation: record.generation, outcome: 'failed' as const, reason: 'The service host stopped during the update.' };
+        await sleep(pollMs, options.signal);
+      }
+      return { generation: record.generation, outcome: 'failed' as const, reason: `The new instance was not Healthy after ${startTimeoutMs / 1000} s.` };
+    });
+    if (outcome.outcome !== 'succeeded') {
+      throw new DeploymentFailedError(`Update of '${record.name}' failed; the previous version keeps serving. ${outcome.reason ?? ''}`.trim(), await this.logTail(record.name));
+    }
+    options.onProgress?.(`Healthy: generation ${record.generation} is serving at http://127.0.0.1:${host.port}/score`);
+  }
+
+  async stop(record: StoredRecord, options: LifecycleOptions): Promise<void> {
+    const host = await this.hostAlive(record.name);
+    if (!host) return;
+    options.onProgress?.(`Stopping '${record.name}' (pid ${host.pid}): draining in-flight requests`);
+    process.kill(host.pid, 'SIGTERM');
+    const deadline = Date.now() + 20_000;
+    while (isProcessAlive(host.pid) && Date.now() < deadline) await sleep(pollMs);
+    if (isProcessAlive(host.pid)) {
+      process.kill(host.pid, 'SIGKILL');
+      if (host.instancePid && isProcessAlive(host.instancePid)) process.kill(host.instancePid, 'SIGKILL');
+    }
+  }
+}

@@ -1,0 +1,166 @@
+// Where services live in the workspace: services/<name>/ with the record (service.json), the credentials
+// (keys.json, owner-only), what the running host reports (host.json) and the log (service.log). Every file
+// is replaced atomically, so a reader never sees half of one.
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from '../fs/atomicWrite';
+import { BadRequestError, ConfigError, ConflictError, NotFoundError, errorMessage } from '../errors';
+import type { ServiceKeys, ServiceRecord, ServiceState } from './types';
+
+/** Azure's rule for service names: 3 to 32 characters, lower-case letters, digits and dashes, starting with a letter. */
+export const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
+
+export function validateServiceName(name: string): string {
+  if (!SERVICE_NAME_PATTERN.test(name)) {
+    throw new BadRequestError(`Service name '${name}' is not valid: use 3 to 32 lower-case letters, digits and dashes, starting with a letter and ending with a letter or digit.`);
+  }
+  return name;
+}
+
+const recordSchema = z.object({
+  name: z.string(),
+  computeType: z.enum(['local', 'docker', 'aci', 'aks']),
+  models: z.array(z.string()),
+  entryScript: z.string().optional(),
+  sourceDir: z.string().optional(),
+  authMode: z.enum(['none', 'key', 'token']),
+  port: z.number().int().min(0).max(65535),
+  corsOrigins: z.array(z.string()),
+  timeoutMs: z.number().int().positive(),
+  scoringUri: z.string(),
+  swaggerUri: z.string(),
+  createdTime: z.string(),
+  updatedTime: z.string(),
+  generation: z.number().int().nonnegative(),
+});
+
+const hostStateSchema = z.object({
+  pid: z.number().int(),
+  port: z.number().int(),
+  state: z.enum(['Transitioning', 'Healthy', 'Unhealthy', 'Failed', 'Stopped']),
+  detail: z.string().optional(),
+  /** The generation of the record the serving instance runs. */
+  generation: z.number().int(),
+  instancePid: z.number().int().optional(),
+  updatedTime: z.string(),
+  /** The outcome of the most recent update the host was asked to make. */
+  lastUpdate: z.object({ generation: z.number().int(), outcome: z.enum(['succeeded', 'failed']), reason: z.string().optional() }).optional(),
+});
+
+const keysSchema = z.object({ primaryKey: z.string(), secondaryKey: z.string(), tokenSecret: z.string() });
+
+export type HostState = z.output<typeof hostStateSchema>;
+export type StoredKeys = z.output<typeof keysSchema>;
+
+export interface StoredRecord extends Omit<ServiceRecord, 'entryScript' | 'sourceDir'> {
+  entryScript?: string | undefined;
+  sourceDir?: string | undefined;
+}
+
+export class ServiceStore {
+  constructor(readonly workspaceDir: string) {}
+
+  get servicesDir(): string {
+    return join(this.workspaceDir, 'services');
+  }
+  dir(name: string): string {
+    return join(this.servicesDir, name);
+  }
+  recordFile(name: string): string {
+    return join(this.dir(name), 'service.json');
+  }
+  hostFile(name: string): string {
+    return join(this.dir(name), 'host.json');
+  }
+  keysFile(name: string): string {
+    return join(this.dir(name), 'keys.json');
+  }
+  logFile(name: string): string {
+    return join(this.dir(name), 'service.log');
+  }
+
+  async names(): Promise<string[]> {
+    try {
+      const entries = await readdir(this.servicesDir, { withFileTypes: true });
+      return entries.filter((e) => e.isDirectory() && SERVICE_NAME_PATTERN.test(e.name)).map((e) => e.name).sort();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+  }
+
+  /** Claims the name: fails if a service of that name exists (mkdir is atomic across processes). */
+  async create(name: string): Promise<void> {
+    await mkdir(this.servicesDir, { recursive: true });
+    try {
+      await mkdir(this.dir(name));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+        throw new ConflictError(`A service named '${name}' already exists. Update it with 'modelport service update ${name}', or delete it first.`);
+      }
+      throw err;
+    }
+  }
+
+  private async readJson<T>(file: string, schema: z.ZodType<T>, what: string): Promise<T | undefined> {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (err) {
+      throw new ConfigError(`The ${what} ${file} is not valid JSON (${errorMessage(err)}). Fix or delete the file.`, file);
+    }
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new ConfigError(`The ${what} ${file} is invalid at /${issue?.path.join('/') ?? ''}: ${issue?.message ?? 'invalid'}.`, file);
+    }
+    return parsed.data;
+  }
+
+  async readRecord(name: string): Promise<StoredRecord> {
+    const record = await this.readJson(this.recordFile(name), recordSchema, 'service record');
+    if (!record) throw new NotFoundError(`There is no service named '${name}'. Run 'modelport service list' to see the services.`);
+    return record;
+  }
+
+  async writeRecord(record: StoredRecord): Promise<void> {
+    await writeFileAtomic(this.recordFile(record.name), JSON.stringify(record, null, 2) + '\n');
+  }
+
+  readHostState(name: string): Promise<HostState | undefined> {
+    return this.readJson(this.hostFile(name), hostStateSchema, 'host state');
+  }
+
+  async writeHostState(name: string, state: HostState): Promise<void> {
+    await writeFileAtomic(this.hostFile(name), JSON.stringify(state, null, 2) + '\n');
+  }
+
+  async readKeys(name: string): Promise<StoredKeys> {
+    const keys = await this.readJson(this.keysFile(name), keysSchema, 'keys file');
+    if (!keys) throw new NotFoundError(`Service '${name}' has no keys file.`);
+    return keys;
+  }
+
+  /** Readable and writable by the owner alone. */
+  async writeKeys(name: string, keys: StoredKeys): Promise<void> {
+    await writeFileAtomic(this.keysFile(name), JSON.stringify(keys, null, 2) + '\n', 0o600);
+  }
+
+  async remove(name: string): Promise<void> {
+    await rm(this.dir(name), { recursive: true, force: true });
+  }
+}
+
+export function publicKeys(keys: StoredKeys): ServiceKeys {
+  return { primaryKey: keys.primaryKey, secondaryKey: keys.secondaryKey };
+}
+
+export type { ServiceState };

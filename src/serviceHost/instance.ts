@@ -1,0 +1,72 @@
+// One running scoring instance: `modelport serve` on a private loopback port, its output passed through to
+// the service log. The host starts a new one for every update and retires the old one once it is idle.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface InstanceSpec {
+  nodePath: string;
+  cliPath: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  generation: number;
+}
+
+export class Instance {
+  readonly child: ChildProcess;
+  readonly generation: number;
+  /** Resolves with the instance's port once it listens; rejects if it exits first. */
+  readonly ready: Promise<number>;
+  readonly exited: Promise<number | null>;
+  port: number | undefined;
+  inFlight = 0;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(spec: InstanceSpec, log: (line: string) => void) {
+    this.generation = spec.generation;
+    this.child = spawn(spec.nodePath, [spec.cliPath, 'serve', '--port', '0', '--host', '127.0.0.1', ...spec.args], {
+      env: spec.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+    this.ready = new Promise<number>((resolve, reject) => {
+      const lines = createInterface({ input: this.child.stdout! });
+      lines.on('line', (line) => {
+        log(line);
+        const m = /listening: http:\/\/127\.0\.0\.1:(\d+)\//.exec(line);
+        if (m && this.port === undefined) {
+          this.port = Number(m[1]);
+          resolve(this.port);
+        }
+      });
+      createInterface({ input: this.child.stderr! }).on('line', log);
+      void this.exited.then((code) => reject(new Error(`the scoring instance exited with code ${code} before it was ready`)));
+    });
+    this.ready.catch(() => undefined);
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  begin(): void {
+    this.inFlight += 1;
+  }
+
+  end(): void {
+    this.inFlight -= 1;
+    if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+  }
+
+  /** Resolves when no request is in flight through this instance. */
+  idle(): Promise<void> {
+    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async stop(graceMs = 10_000): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}

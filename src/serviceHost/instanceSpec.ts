@@ -1,0 +1,35 @@
+// The `modelport serve` arguments and environment of a service's instance, from its record and keys.
+import { ModelRegistry } from '../core/registry/modelRegistry';
+import type { StoredKeys, StoredRecord } from '../core/services/serviceStore';
+import type { InstanceSpec } from './instance';
+
+export async function instanceSpecFor(
+  record: StoredRecord,
+  keys: StoredKeys | undefined,
+  workspaceDir: string,
+  runtime: { nodePath: string; cliPath: string },
+  baseEnv: NodeJS.ProcessEnv,
+): Promise<InstanceSpec> {
+  const registry = new ModelRegistry(workspaceDir);
+  const args: string[] = [];
+  for (const ref of record.models) {
+    const model = await registry.get(ref);
+    args.push('--model', `${model.name}:${model.version}=${model.path}`);
+  }
+  if (record.entryScript) args.push('--entry-script', record.entryScript);
+  if (record.sourceDir) args.push('--source-dir', record.sourceDir);
+  args.push('--timeout-ms', String(record.timeoutMs));
+  if (record.corsOrigins.length > 0) args.push('--cors-origins', record.corsOrigins.join(','));
+
+  // Credentials travel in the environment, which only the owner can read, never on the command line.
+  const env: NodeJS.ProcessEnv = { ...baseEnv, SERVICE_NAME: record.name, SERVICE_VERSION: String(record.generation), MODELPORT_AUTH_MODE: record.authMode };
+  delete env.AZUREML_MODEL_DIR;
+  delete env.AZUREML_ENTRY_SCRIPT;
+  delete env.SERVER_PORT;
+  if (record.authMode === 'key' && keys) {
+    env.MODELPORT_PRIMARY_KEY = keys.primaryKey;
+    env.MODELPORT_SECONDARY_KEY = keys.secondaryKey;
+  }
+  if (record.authMode === 'token' && keys) env.MODELPORT_TOKEN_SECRET = keys.tokenSecret;
+  return { ...runtime, args, env, generation: record.generation };
+}

@@ -1,0 +1,163 @@
+// `modelport service-host DIR`: keeps one local service running. It owns the scoring port (a proxy), runs
+// the scoring instance as a child, reports its state in host.json, replaces the instance without dropping a
+// request when told to (SIGHUP, after the record changed), restarts a crashed instance, and on SIGTERM
+// drains and stops. Its output is the service log.
+import { basename, dirname } from 'node:path';
+import { errorMessage } from '../core/errors';
+import { ServiceStore, type HostState, type StoredKeys } from '../core/services/serviceStore';
+import type { ServiceState } from '../core/services/types';
+import { Instance } from './instance';
+import { instanceSpecFor } from './instanceSpec';
+import { ServiceProxy } from './proxy';
+
+function log(line: string): void {
+  process.stdout.write(`${new Date().toISOString()} HOST ${line}\n`);
+}
+
+const healthTimeoutMs = 120_000;
+const restartDelaysMs = [1000, 2000, 5000, 10_000, 30_000];
+
+export async function runServiceHost(serviceDir: string, runtime: { nodePath: string; cliPath: string }): Promise<number> {
+  const name = basename(serviceDir);
+  const store = new ServiceStore(dirname(dirname(serviceDir)));
+  const proxy = new ServiceProxy();
+  let state: HostState = { pid: process.pid, port: 0, state: 'Transitioning', generation: 0, updatedTime: new Date().toISOString() };
+  let stopping = false;
+  let crashes = 0;
+  let queue: Promise<void> = Promise.resolve();
+
+  const report = async (patch: Partial<HostState>): Promise<void> => {
+    state = { ...state, ...patch, pid: process.pid, updatedTime: new Date().toISOString() };
+    await store.writeHostState(name, state);
+  };
+
+  const startInstance = async (): Promise<Instance> => {
+    const record = await store.readRecord(name);
+    const keys: StoredKeys | undefined = record.authMode === 'none' ? undefined : await store.readKeys(name);
+    const spec = await instanceSpecFor(record, keys, store.workspaceDir, runtime, process.env);
+    log(`starting instance for generation ${record.generation}`);
+    const instance = new Instance(spec, (line) => process.stdout.write(line + '\n'));
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the scoring instance was not ready after ${healthTimeoutMs / 1000} s`)), healthTimeoutMs).unref());
+    try {
+      const port = await Promise.race([instance.ready, timeout]);
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      if (res.status !== 200) throw new Error(`the instance's health check answered ${res.status}`);
+      await res.arrayBuffer();
+    } catch (err) {
+      await instance.stop();
+      throw err;
+    }
+    watchCrash(instance);
+    return instance;
+  };
+
+  /** A crashed instance is replaced, with growing pauses so a crash loop does not spin. */
+  const scheduleRestart = (): void => {
+    const delay = restartDelaysMs[Math.min(crashes, restartDelaysMs.length - 1)] ?? 30_000;
+    crashes += 1;
+    log(`restarting the instance in ${delay / 1000} s`);
+    setTimeout(() => {
+      queue = queue.then(async () => {
+        if (stopping || proxy.current) return;
+        try {
+          const next = await startInstance();
+          proxy.current = next;
+          crashes = 0;
+          await report({ state: 'Healthy', detail: undefined, instancePid: next.pid, generation: next.generation });
+          log('instance restarted');
+        } catch (err) {
+          log(`restart failed: ${errorMessage(err)}`);
+          await report({ state: 'Unhealthy', detail: `Restart failed: ${errorMessage(err)}` });
+          scheduleRestart();
+        }
+      });
+    }, delay).unref();
+  };
+
+  const watchCrash = (instance: Instance): void => {
+    void instance.exited.then(async (code) => {
+      if (stopping || proxy.current !== instance) return;
+      proxy.current = undefined;
+      proxy.unavailableReason = `The service instance exited with code ${code}; it is being restarted. See the service logs.`;
+      log(`instance exited with code ${code}`);
+      await report({ state: 'Unhealthy', detail: `The scoring instance exited with code ${code}; restarting.`, instancePid: undefined });
+      scheduleRestart();
+    });
+  };
+
+  /** Start the new instance, check it, switch traffic to it, then let the old one finish and stop it. */
+  const update = async (): Promise<void> => {
+    const record = await store.readRecord(name);
+    if (record.generation === state.generation && proxy.current) return;
+    log(`update to generation ${record.generation} requested`);
+    let next: Instance;
+    try {
+      next = await startInstance();
+    } catch (err) {
+      const reason = errorMessage(err);
+      log(`update to generation ${record.generation} failed: ${reason}; the previous instance keeps serving`);
+      await report({ lastUpdate: { generation: record.generation, outcome: 'failed', reason } });
+      return;
+    }
+    const old = proxy.current;
+    proxy.current = next;
+    await report({ state: 'Healthy', detail: undefined, generation: next.generation, instancePid: next.pid, lastUpdate: { generation: record.generation, outcome: 'succeeded' } });
+    log(`generation ${record.generation} is serving`);
+    if (old) {
+      await old.idle();
+      await old.stop();
+      log(`generation ${old.generation} retired`);
+    }
+  };
+
+  let record;
+  try {
+    record = await store.readRecord(name);
+    const port = await proxy.listen(record.port);
+    await report({ port, state: 'Transitioning' });
+    log(`listening on 127.0.0.1:${port}`);
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `Port ${record?.port} is already in use.` : errorMessage(err);
+    log(`cannot start: ${reason}`);
+    await report({ state: 'Failed', detail: reason }).catch(() => undefined);
+    return 1;
+  }
+
+  try {
+    const first = await startInstance();
+    proxy.current = first;
+    await report({ state: 'Healthy', generation: first.generation, instancePid: first.pid, detail: undefined });
+    log('Healthy');
+  } catch (err) {
+    const reason = errorMessage(err);
+    log(`deployment failed: ${reason}`);
+    await report({ state: 'Failed', detail: reason });
+    await proxy.close();
+    return 1;
+  }
+
+  return new Promise<number>((resolveExit) => {
+    process.on('SIGHUP', () => {
+      queue = queue.then(update).catch((err: unknown) => log(`update error: ${errorMessage(err)}`));
+    });
+    const stop = (): void => {
+      if (stopping) return;
+      stopping = true;
+      log('stopping: draining in-flight requests');
+      void queue.then(async () => {
+        const current = proxy.current;
+        const closed = proxy.close();
+        if (current) {
+          await current.idle();
+          await current.stop();
+        }
+        await closed;
+        await report({ state: 'Stopped' as ServiceState, instancePid: undefined, detail: 'Stopped by request.' });
+        log('stopped');
+        resolveExit(0);
+      });
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+}
