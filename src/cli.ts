@@ -1,18 +1,25 @@
 // The `modelport` command line: `modelport <command> [options]`, over the same core the extension uses.
-import { ConfigError, ModelportError, errorMessage } from './core/errors';
+import { ConfigError, errorMessage } from './core/errors';
+import { exitCodeFor } from './cli/common/exitCodes';
 import { modelportVersion } from './core/version';
 import { serveCommand } from './cli/serveCommand';
 import { modelCommand } from './cli/model/modelCommand';
+import { serviceCommand } from './cli/service/serviceCommand';
+import { invokeCommand } from './cli/invokeCommand';
 import { runServiceHost } from './serviceHost/serviceHost';
 
 const usage = `Usage: modelport <command> [options]
 
 Commands:
-  model        register, list, show, download and delete models (modelport model --help)
-  serve        run a scoring service in the foreground (modelport serve --help)
+  model        register, list, show, download and delete models   (modelport model --help)
+  service      deploy, list, show, logs, update, delete, keys, regen-key, token
+                                                                   (modelport service --help)
+  invoke       call a service with its credentials                 (modelport invoke --help)
+  serve        run a scoring service in the foreground             (modelport serve --help)
   version      print the version
 
-Exit codes: 0 success, 1 failure, 2 bad usage or configuration, 3 entry script init() failed.
+Exit codes: 0 success, 1 failure, 2 bad usage or configuration, 3 entry script init() failed,
+4 no such model, version or service, 130 cancelled.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -20,6 +27,10 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'model':
       return modelCommand(rest);
+    case 'service':
+      return serviceCommand(rest);
+    case 'invoke':
+      return invokeCommand(rest);
     case 'serve':
       return serveCommand(rest);
     case 'service-host': {
@@ -49,8 +60,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    const usageError = (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`modelport: ${errorMessage(err)}\n`);
-    process.exitCode = usageError || err instanceof ConfigError ? 2 : err instanceof ModelportError ? 1 : 1;
+    process.exitCode = exitCodeFor(err);
   },
 );

@@ -1,16 +1,19 @@
 // `modelport model delete NAME:VERSION`: removes one version, refused while a service uses it.
-import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
-import { CancelledError, ConflictError } from '../../core/errors';
+import { ConflictError } from '../../core/errors';
 import { ModelRegistry } from '../../core/registry/modelRegistry';
 import { parseModelRef } from '../../core/registry/modelRef';
 import { commonOptions, onePositional } from '../common/args';
-import { isInteractive, type CliIo } from '../common/io';
+import type { CliIo } from '../common/io';
+import { confirmOrThrow } from '../common/confirm';
 import { writeJson } from '../common/output';
-import { servicesUsingFromRecords, type ServicesUsing } from '../common/servicesUsing';
-import { UsageError } from '../common/usageError';
+import { ServiceStore, servicesUsing } from '../../core/services/serviceStore';
 import { requireExistingWorkspace, resolveWorkspace } from '../common/workspace';
-import type { ModelVerb } from './verb';
+import type { Verb } from '../common/verb';
+
+type ServicesUsing = (modelRef: string) => Promise<string[]>;
+
+const servicesUsingFromRecords = (workspaceDir: string): ServicesUsing => (ref) => servicesUsing(new ServiceStore(workspaceDir), ref);
 
 const usage = `Usage: modelport model delete NAME:VERSION [options]
 
@@ -24,17 +27,6 @@ Options:
   --json            print {"deleted": "NAME:VERSION"}
   -h, --help        show this help
 `;
-
-/** Asks on the terminal; true only for an explicit yes. */
-async function confirm(io: CliIo, question: string): Promise<boolean> {
-  const rl = createInterface({ input: io.stdin, output: io.stderr as NodeJS.WritableStream });
-  try {
-    const answer = await rl.question(`${question} [y/N] `);
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
-}
 
 async function run(argv: string[], io: CliIo, servicesUsingFor: (workspaceDir: string) => ServicesUsing): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, options: { ...commonOptions, yes: { type: 'boolean', short: 'y' } }, allowPositionals: true, strict: true });
@@ -55,10 +47,7 @@ async function run(argv: string[], io: CliIo, servicesUsingFor: (workspaceDir: s
     inUseBy: async (id) => {
       const users = await usersOf(id);
       if (users.length > 0 || values.yes) return users;
-      if (!isInteractive(io.stderr, io.env) || io.stdin.isTTY !== true) {
-        throw new UsageError(`Deleting ${id} needs confirmation: pass --yes.`);
-      }
-      if (!(await confirm(io, `Delete model ${id}? This cannot be undone.`))) throw new CancelledError(`Not deleting ${id}.`);
+      await confirmOrThrow(io, `Delete model ${id}? This cannot be undone.`, `Deleting ${id}`);
       return [];
     },
   });
@@ -69,7 +58,7 @@ async function run(argv: string[], io: CliIo, servicesUsingFor: (workspaceDir: s
 }
 
 /** `servicesUsingFor` answers which services use a `name:version`; the default reads the service records. */
-export function makeDeleteModel(servicesUsingFor: (workspaceDir: string) => ServicesUsing = servicesUsingFromRecords): ModelVerb {
+export function makeDeleteModel(servicesUsingFor: (workspaceDir: string) => ServicesUsing = servicesUsingFromRecords): Verb {
   return {
     name: 'delete',
     summary: 'delete one version (refused while a service uses it)',

@@ -9,7 +9,7 @@ import type { CliIo } from '../common/io';
 import { formatSize, sanitizeCell, writeJson } from '../common/output';
 import { UsageError } from '../common/usageError';
 import { requireExistingWorkspace, resolveWorkspace } from '../common/workspace';
-import type { ModelVerb } from './verb';
+import type { Verb } from '../common/verb';
 
 const usage = `Usage: modelport model download REF --target DIR [options]
 
@@ -60,7 +60,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-export const downloadModel: ModelVerb = {
+export const downloadModel: Verb = {
   name: 'download',
   summary: "copy a version's files into a folder",
   usage,

@@ -8,7 +8,7 @@ import { formatDate, formatSize, formatTable, sanitizeText, truncate, writeJson 
 import { UsageError } from '../common/usageError';
 import { requireExistingWorkspace, resolveWorkspace } from '../common/workspace';
 import { refOfMetaFile } from './modelHints';
-import type { ModelVerb } from './verb';
+import type { Verb } from '../common/verb';
 
 const DESCRIPTION_WIDTH = 50;
 
@@ -62,7 +62,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   return problems.length > 0 && models.length === 0 ? ExitCode.failure : ExitCode.ok;
 }
 
-export const listModels: ModelVerb = {
+export const listModels: Verb = {
   name: 'list',
   summary: 'list registered models and versions',
   usage,

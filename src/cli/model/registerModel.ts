@@ -11,7 +11,7 @@ import { formatSignature, formatSize, sanitizeCell, writeJson } from '../common/
 import { createProgress } from '../common/progress';
 import { UsageError } from '../common/usageError';
 import { resolveWorkspace } from '../common/workspace';
-import type { ModelVerb } from './verb';
+import type { Verb } from '../common/verb';
 
 const usage = `Usage: modelport model register PATH --name NAME [options]
 
@@ -99,7 +99,7 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-export const registerModel: ModelVerb = {
+export const registerModel: Verb = {
   name: 'register',
   summary: 'register a model file or folder as the next version of a name',
   usage,

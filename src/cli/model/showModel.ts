@@ -7,7 +7,7 @@ import { commonOptions, onePositional } from '../common/args';
 import type { CliIo } from '../common/io';
 import { formatDate, formatKeyValues, formatSize, formatTable, formatTensor, sanitizeCell, writeJson } from '../common/output';
 import { requireExistingWorkspace, resolveWorkspace } from '../common/workspace';
-import type { ModelVerb } from './verb';
+import type { Verb } from '../common/verb';
 
 const usage = `Usage: modelport model show REF [options]
 
@@ -62,7 +62,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
-export const showModel: ModelVerb = {
+export const showModel: Verb = {
   name: 'show',
   summary: 'show one version: signature, files, tags, properties',
   usage,

@@ -8,7 +8,7 @@ import { BadRequestError, ConfigError, ConflictError, errorMessage } from '../er
 import type { ModelRegistry } from '../registry/modelRegistry';
 import { followLines, tailLines } from './logFile';
 import { LocalProcessTarget, type LocalRuntime } from './local/localProcessTarget';
-import { ServiceStore, publicKeys, validateServiceName, type StoredKeys, type StoredRecord } from './serviceStore';
+import { ServiceStore, publicKeys, servicesUsing, validateServiceName, type StoredKeys, type StoredRecord } from './serviceStore';
 import type { DeploymentTarget } from './target';
 import type {
   ComputeType,
@@ -271,13 +271,8 @@ export class ServiceManager implements ServiceLifecycle {
     return { accessToken: signToken(keys.tokenSecret, expiry), expiryOn: expiry.toISOString() };
   }
 
-  async servicesUsing(modelRef: string): Promise<string[]> {
-    const users: string[] = [];
-    for (const name of await this.store.names()) {
-      const record = await this.store.readRecord(name).catch(() => undefined);
-      if (record?.models.includes(modelRef)) users.push(name);
-    }
-    return users;
+  servicesUsing(modelRef: string): Promise<string[]> {
+    return servicesUsing(this.store, modelRef);
   }
 
   /** The Authorization header value for calling the service, when it needs one. */

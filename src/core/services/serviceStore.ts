@@ -159,6 +159,28 @@ export class ServiceStore {
   }
 }
 
+/**
+ * The services whose record names `name:version`. A record that cannot be read might be one of them, so it
+ * stops the answer with an error naming the file rather than being skipped.
+ */
+export async function servicesUsing(store: ServiceStore, modelRef: string): Promise<string[]> {
+  const users: string[] = [];
+  for (const name of await store.names()) {
+    let record: StoredRecord;
+    try {
+      record = await store.readRecord(name);
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        throw new ConfigError(`Cannot tell which models service '${name}' uses: ${err.message}`, err.file, err.location);
+      }
+      if (err instanceof NotFoundError) continue; // a service being created or removed
+      throw err;
+    }
+    if (record.models.includes(modelRef)) users.push(name);
+  }
+  return users;
+}
+
 export function publicKeys(keys: StoredKeys): ServiceKeys {
   return { primaryKey: keys.primaryKey, secondaryKey: keys.secondaryKey };
 }

@@ -1,0 +1,54 @@
+// `modelport service deploy NAME`: deploy registered models (and/or an entry script) and wait until Healthy.
+import { parseArgs } from 'node:util';
+import { commonOptions, onePositional } from '../common/args';
+import type { CliIo } from '../common/io';
+import { writeJson } from '../common/output';
+import type { Verb } from '../common/verb';
+import { deployFlags, deployFlagsHelp, parseComputeType, portFlag, requestFromFlags } from './deployOptions';
+import { formatService } from './formatService';
+import { openServices } from './openServices';
+import { progressTo } from './progressLines';
+
+const usage = `Usage: modelport service deploy NAME --model REF [options]
+
+Deploys registered models as a service and waits until it is Healthy (or Failed, with the reason and the
+end of the service log). Progress lines go to stderr; the result to stdout.
+
+Options:
+${deployFlagsHelp}
+  --target local              compute type (wins over the deployment config; default local)
+  --port N                    the service's port (default: a free one; kept across updates)
+  --workspace DIR             the workspace (default: $MODELPORT_WORKSPACE, else ./.modelport)
+  --json                      print the service as JSON
+  -h, --help                  show this help
+
+Example:
+  modelport model register samples/fashion-mnist --name fashion
+  modelport service deploy fashion-svc --model fashion:1 --auth key
+`;
+
+async function run(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { ...commonOptions, ...deployFlags, target: { type: 'string' }, port: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (values.help) {
+    io.stdout.write(usage);
+    return 0;
+  }
+  const name = onePositional(positionals, 'a service NAME', 'modelport service deploy');
+  const { manager } = openServices(values.workspace, io);
+  const port = portFlag(values.port);
+  const computeType = parseComputeType(values.target);
+  const status = await manager.deploy(
+    { name, models: [], ...requestFromFlags(values, io.cwd), ...(port !== undefined ? { port } : {}), ...(computeType ? { computeType } : {}) },
+    { onProgress: progressTo(io, values.quiet) },
+  );
+  if (values.json) writeJson(io.stdout, status);
+  else io.stdout.write(formatService(status));
+  return 0;
+}
+
+export const deployService: Verb = { name: 'deploy', summary: 'deploy models as a service and wait until Healthy', usage, run };

@@ -1,0 +1,18 @@
+// How a service reads on a terminal: its state first, then where to call it and how.
+import type { ServiceStatus } from '../../core/services/types';
+import { formatDate, sanitizeText } from '../common/output';
+
+export function formatService(s: ServiceStatus): string {
+  const lines = [
+    `${s.name}  ${s.state}${s.detail ? ` (${s.detail})` : ''}`,
+    `  target:       ${s.computeType}`,
+    `  models:       ${s.models.join(', ') || '(none)'}`,
+  ];
+  if (s.entryScript) lines.push(`  entry script: ${s.entryScript}`);
+  lines.push(`  scoring URI:  ${s.scoringUri || '(not started)'}`, `  swagger URI:  ${s.swaggerUri || '(not started)'}`);
+  const authHint = s.authMode === 'key' ? ` (modelport service keys ${s.name})` : s.authMode === 'token' ? ` (modelport service token ${s.name})` : '';
+  lines.push(`  auth:         ${s.authMode}${authHint}`);
+  if (s.corsOrigins.length > 0) lines.push(`  CORS origins: ${s.corsOrigins.join(', ')}`);
+  lines.push(`  timeout:      ${s.timeoutMs} ms`, `  generation:   ${s.generation} (updated ${formatDate(s.updatedTime)})`);
+  return sanitizeText(lines.join('\n')) + '\n';
+}
