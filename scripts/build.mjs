@@ -1,5 +1,6 @@
 // Bundles every entry point with esbuild. Native and heavy modules stay external: they are loaded from
 // node_modules at run time (onnxruntime-node and sharp carry platform binaries; esbuild compiles score.ts).
+import { readdirSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const external = ['vscode', 'onnxruntime-node', 'sharp', 'esbuild'];
@@ -9,6 +10,20 @@ const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs'
 const entries = [
   { in: 'src/cli.ts', out: 'dist/cli.js' },
   { in: 'src/demo.ts', out: 'dist/demo.js' },
+  // The VS Code extension: `vscode` is provided by the extension host.
+  { in: 'src/extension.ts', out: 'dist/extension.js' },
 ];
 
-await Promise.all(entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out })));
+// Integration suites (mocha inside a real extension host): one bundle per file of test/integration/suite,
+// mocha loaded from node_modules at run time. See scripts/integration.sh.
+const integration = readdirSync('test/integration/suite')
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => ({ in: `test/integration/suite/${f}`, out: `out/test/integration/${f.replace(/\.ts$/, '.js')}` }));
+
+// (webview bundles go in their own block below, with their own browser settings)
+
+await Promise.all([
+  ...entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out })),
+  ...integration.map((e) => build({ ...common, external: [...external, 'mocha'], entryPoints: [e.in], outfile: e.out })),
+]);
+

@@ -1,0 +1,99 @@
+// The composition root: builds the log, settings, workspace, tree and commands, and wires them together.
+// Nothing else lives here. Heavy modules (onnxruntime, sharp, esbuild) are never imported by the extension:
+// signatures come from the registry's protobuf reader, scoring runs in the service's own process.
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { CommandDeps, ModelportWorkspace } from './vscode/common/deps';
+import { createVscodeUi } from './vscode/common/window.apis';
+import { registerCommands } from './vscode/commands/registerCommands';
+import type { CommandOutcome } from './vscode/commands/runCommand';
+import { WorkspaceCache } from './vscode/modelportWorkspace';
+import { ServiceLogChannels } from './vscode/serviceLogChannels';
+import { readSettings } from './vscode/settings';
+import { WorkspaceTreeProvider } from './vscode/tree/workspaceTreeProvider';
+import type { WorkspaceNode } from './vscode/tree/workspaceNodes';
+
+/** What activate() returns: enough for integration tests to read the tree and wait for it. */
+export interface ModelportApi {
+  tree: {
+    reload(): Promise<void>;
+    children(node?: WorkspaceNode): Promise<WorkspaceNode[]>;
+    reveal(node: WorkspaceNode): Promise<void>;
+  };
+  workspace(): ModelportWorkspace | undefined;
+  lastOutcome(): CommandOutcome | undefined;
+  followedLogs(): string[];
+}
+
+export function activate(context: vscode.ExtensionContext): ModelportApi | undefined {
+  const log = vscode.window.createOutputChannel('Modelport', { log: true });
+  context.subscriptions.push(log);
+  try {
+    return activateWith(context, log);
+  } catch (err) {
+    // VS Code shows nothing when activate() throws: say it ourselves.
+    const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    log.error(`Activation failed: ${message}`);
+    void vscode.window.showErrorMessage(`Modelport could not start: ${err instanceof Error ? err.message : String(err)}`, 'Show Logs').then((b) => {
+      if (b === 'Show Logs') log.show();
+    });
+    return undefined;
+  }
+}
+
+function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): ModelportApi {
+  const started = Date.now();
+  // The service host is the bundled CLI run by this Node (code-server) or Electron as Node (desktop).
+  const workspaces = new WorkspaceCache({ nodePath: process.execPath, cliPath: join(context.extensionPath, 'dist', 'cli.js') });
+  const projectDir = (): string | undefined => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const currentWorkspace = (): ModelportWorkspace | undefined => workspaces.get(projectDir(), readSettings().workspaceFolder);
+
+  const tree = new WorkspaceTreeProvider(currentWorkspace, log);
+  const serviceLogs = new ServiceLogChannels(() => workspaces.require(projectDir(), readSettings().workspaceFolder), log);
+  context.subscriptions.push(tree, serviceLogs);
+
+  let lastOutcome: CommandOutcome | undefined;
+  const deps: CommandDeps = {
+    ui: createVscodeUi(),
+    log,
+    settings: readSettings,
+    workspace: () => workspaces.require(projectDir(), readSettings().workspaceFolder),
+    secrets: context.secrets,
+    serviceLogs,
+    refresh: () => tree.refresh(),
+    runCommand: async (id, ...args) => vscode.commands.executeCommand(id, ...args),
+    extensionDir: context.extensionPath,
+  };
+  context.subscriptions.push(...registerCommands(deps, (o) => (lastOutcome = o)));
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('modelport.workspaceFolder')) {
+        tree.watch();
+        tree.refresh();
+      }
+    }),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      tree.watch();
+      tree.refresh();
+    }),
+  );
+
+  log.info(`Modelport activated in ${Date.now() - started} ms (workspace: ${currentWorkspace()?.dir ?? 'no folder open'})`);
+  return {
+    tree: {
+      reload: () => tree.reload(),
+      children: (node) => tree.getChildren(node),
+      reveal: async (node) => {
+        await tree.view.reveal(node, { expand: true, select: true, focus: false });
+      },
+    },
+    workspace: currentWorkspace,
+    lastOutcome: () => lastOutcome,
+    followedLogs: () => serviceLogs.names(),
+  };
+}
+
+export function deactivate(): void {
+  // Services are separate processes that outlive the editor on purpose; subscriptions dispose the rest.
+}

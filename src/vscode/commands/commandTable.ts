@@ -1,0 +1,44 @@
+// Every Modelport command and the flow behind it: the one registration table. No `vscode` import, so a unit
+// test can check it against package.json's contributes.commands.
+import type { CommandDeps } from '../common/deps';
+import { deleteModel } from './model/deleteModel';
+import { deployModel } from './model/deployModel';
+import { registerModel } from './model/registerModel';
+import { newDeploymentConfig } from './scaffold/newDeploymentConfig';
+import { newEntryScript } from './scaffold/newEntryScript';
+import { newEnvironment } from './scaffold/newEnvironment';
+import { newInferenceConfig } from './scaffold/newInferenceConfig';
+import { copyKey } from './service/copyKey';
+import { copyScoringUri } from './service/copyScoringUri';
+import { deleteService } from './service/deleteService';
+import { getToken } from './service/getToken';
+import { openSwagger } from './service/openSwagger';
+import { regenerateKey } from './service/regenerateKey';
+import { showServiceLogs } from './service/showServiceLogs';
+import { testService } from './service/testService';
+import { updateService } from './service/updateService';
+import { openSample } from './workspace/openSample';
+import { refresh } from './workspace/refresh';
+
+export type CommandFlow = (deps: CommandDeps, ...args: unknown[]) => Promise<unknown>;
+
+export const commandTable: Readonly<Record<string, CommandFlow>> = {
+  'modelport.model.register': registerModel,
+  'modelport.model.deploy': deployModel,
+  'modelport.model.delete': deleteModel,
+  'modelport.service.update': updateService,
+  'modelport.service.logs': showServiceLogs,
+  'modelport.service.test': testService,
+  'modelport.service.copyScoringUri': copyScoringUri,
+  'modelport.service.copyKey': copyKey,
+  'modelport.service.regenerateKey': regenerateKey,
+  'modelport.service.getToken': getToken,
+  'modelport.service.openSwagger': openSwagger,
+  'modelport.service.delete': deleteService,
+  'modelport.scaffold.entryScript': newEntryScript,
+  'modelport.scaffold.environment': newEnvironment,
+  'modelport.scaffold.inferenceConfig': newInferenceConfig,
+  'modelport.scaffold.deploymentConfig': newDeploymentConfig,
+  'modelport.workspace.refresh': refresh,
+  'modelport.workspace.openSample': openSample,
+};

@@ -1,0 +1,67 @@
+// Modelport: Deploy Model…: from an .onnx file (register, then deploy), a registered version, or the palette.
+// Asks for the service name, target and auth mode, streams the deployment's output into a progress
+// notification and the log, and offers the next steps.
+import type { ServiceStatus, AuthMode, ComputeType } from '../../../core/services/types';
+import { isNode, isUriLike, optionsOf, required } from '../../common/args';
+import type { CommandDeps } from '../../common/deps';
+import { suggestServiceName, validateServiceNameInput } from '../../common/names';
+import { pickAuthMode, pickModelVersion, pickTarget } from '../../common/pickers';
+import { registerModel } from './registerModel';
+
+export interface DeployArgs {
+  /** The service name. */
+  name: string;
+  /** A registry ref (`fashion:2`) when the target is not a file or a tree node. */
+  model: string;
+  computeType: ComputeType;
+  authMode: AuthMode;
+  /** When deploying a file: the model name and what to register (see registerModel). */
+  modelName: string;
+  source: 'file' | 'folder';
+  entryScript: string;
+}
+
+async function modelRefFor(deps: CommandDeps, target: unknown, args: Partial<DeployArgs>): Promise<string> {
+  if (isNode(target) && target.kind === 'version') return target.model.id;
+  if (isNode(target) && target.kind === 'model') return `${target.name}:${target.versions[0]?.version ?? 'latest'}`;
+  if (isUriLike(target)) {
+    const model = await registerModel(deps, target, { ...(args.modelName !== undefined ? { name: args.modelName } : {}), ...(args.source !== undefined ? { source: args.source } : {}) });
+    return model.id;
+  }
+  if (typeof target === 'string' && target.length > 0) return target;
+  if (args.model !== undefined) return args.model;
+  return (await pickModelVersion(deps, 'Deploy a Model: which version?')).id;
+}
+
+export async function deployModel(deps: CommandDeps, target?: unknown, rawArgs?: unknown): Promise<ServiceStatus> {
+  const args = { ...optionsOf<DeployArgs>(target), ...optionsOf<DeployArgs>(rawArgs) };
+  const ws = deps.workspace();
+  const ref = await modelRefFor(deps, target, args);
+  const taken = (await ws.services.list()).services.map((s) => s.name);
+  const modelName = ref.split(':')[0] ?? 'model';
+  const name =
+    args.name ??
+    required(await deps.ui.input({ title: `Deploy ${ref}: service name`, value: suggestServiceName(modelName, taken), validate: (v) => validateServiceNameInput(v, taken) }));
+  const computeType = args.computeType ?? (await pickTarget(deps, `Deploy ${ref} as ${name}: target`));
+  const authMode = args.authMode ?? (await pickAuthMode(deps, `Deploy ${ref} as ${name}: authentication`));
+  deps.log.info(`Deploying ${ref} as service ${name} (${computeType}, auth ${authMode})`);
+  const status = await deps.ui.progress(`Deploying ${name}`, (progress, signal) =>
+    ws.services.deploy(
+      { name, models: [ref], computeType, authMode, ...(args.entryScript !== undefined ? { entryScript: args.entryScript } : {}) },
+      {
+        signal,
+        onProgress: (line) => {
+          deps.log.info(`[${name}] ${line}`);
+          progress.report(line);
+        },
+      },
+    ),
+  );
+  deps.refresh();
+  deps.log.info(`Service ${name} is ${status.state} at ${status.scoringUri}`);
+  void deps.ui.info(`Service ${name} is ${status.state}: ${status.scoringUri}`, 'Test Endpoint', 'Copy Scoring URI', 'Open Swagger').then((button) => {
+    const command = button === 'Test Endpoint' ? 'modelport.service.test' : button === 'Copy Scoring URI' ? 'modelport.service.copyScoringUri' : button === 'Open Swagger' ? 'modelport.service.openSwagger' : undefined;
+    if (command) void deps.runCommand(command, name);
+  });
+  return status;
+}

@@ -1,0 +1,58 @@
+// Modelport: Test Endpoint: posts a file (an image, or a JSON request) to the service and shows the answer.
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { BadRequestError } from '../../../core/errors';
+import { optionsOf, required } from '../../common/args';
+import type { CommandDeps } from '../../common/deps';
+import { authorization } from '../../common/credentials';
+import { serviceFor } from '../../common/serviceArg';
+
+export interface TestArgs {
+  /** A request file: .json is sent as JSON, images as their own content type. */
+  file: string;
+  /** A JSON body instead of a file. */
+  body: unknown;
+  /** false: return the answer without opening an editor. */
+  show: boolean;
+}
+
+const contentTypes: Record<string, string> = {
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+};
+
+export async function testService(deps: CommandDeps, target?: unknown, rawArgs?: unknown): Promise<{ status: number; body: unknown }> {
+  const args = { ...optionsOf<TestArgs>(target), ...optionsOf<TestArgs>(rawArgs) };
+  const service = await serviceFor(deps, target, 'Test Endpoint');
+  let body: Buffer | string;
+  let contentType: string;
+  if (args.body !== undefined) {
+    body = JSON.stringify(args.body);
+    contentType = 'application/json';
+  } else {
+    const file = args.file ?? required(await deps.ui.pickFile({ title: `Test ${service.name}: choose a request (an image, or a .json body)`, filters: { 'Requests and images': Object.keys(contentTypes).map((e) => e.slice(1)) }, defaultPath: deps.workspace().projectDir }));
+    const type = contentTypes[extname(file).toLowerCase()];
+    if (type === undefined) throw new BadRequestError(`Cannot tell how to send ${file}: choose a .json request or an image (${Object.keys(contentTypes).join(', ')}).`);
+    body = await readFile(file);
+    contentType = type;
+  }
+  const headers = { 'content-type': contentType, ...(await authorization(deps, service)) };
+  const started = Date.now();
+  const res = await fetch(service.scoringUri, { method: 'POST', headers, body, signal: AbortSignal.timeout(120_000) });
+  const text = await res.text();
+  let answer: unknown = text;
+  try {
+    answer = JSON.parse(text) as unknown;
+  } catch {
+    // not JSON: shown as text
+  }
+  deps.log.info(`POST ${service.scoringUri} → ${res.status} in ${Date.now() - started} ms (request id ${res.headers.get('x-request-id') ?? '?'})`);
+  if (args.show !== false) await deps.ui.showText(typeof answer === 'string' ? answer : JSON.stringify(answer, null, 2), typeof answer === 'string' ? 'plaintext' : 'json');
+  return { status: res.status, body: answer };
+}

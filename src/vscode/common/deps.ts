@@ -1,0 +1,54 @@
+// What every command receives: the UI, the log, the workspace's registry and services, secrets and settings.
+// Built once by the composition root (src/extension.ts); unit tests build it from fakes.
+import type { ModelRegistry } from '../../core/registry/modelRegistry';
+import type { AuthMode, ComputeType, ServiceLifecycle } from '../../core/services/types';
+import type { Log } from '../logging';
+import type { Ui } from './ui';
+
+export interface Settings {
+  /** The workspace folder, relative to the project folder (or absolute). */
+  workspaceFolder: string;
+  defaultTarget: ComputeType;
+  defaultAuthMode: AuthMode;
+  dockerRunArgs: string[];
+}
+
+/** SecretStorage's shape, so flows can be tested with a Map. */
+export interface SecretStore {
+  get(key: string): PromiseLike<string | undefined>;
+  store(key: string, value: string): PromiseLike<void>;
+  delete(key: string): PromiseLike<void>;
+}
+
+/** The Modelport workspace of the open project folder. */
+export interface ModelportWorkspace {
+  /** The project folder (the VS Code workspace folder). */
+  projectDir: string;
+  /** The Modelport workspace folder, `<project>/.modelport` by default. */
+  dir: string;
+  registry: Pick<ModelRegistry, 'register' | 'list' | 'get' | 'delete'>;
+  services: ServiceLifecycle;
+}
+
+export interface ServiceLogs {
+  /** Streams the service's log into its output channel and shows it. */
+  show(name: string): Promise<void>;
+  /** Stops following a deleted service. */
+  forget(name: string): void;
+}
+
+export interface CommandDeps {
+  ui: Ui;
+  log: Log;
+  settings(): Settings;
+  /** Throws a NotFoundError telling the user to open a folder when none is open. */
+  workspace(): ModelportWorkspace;
+  secrets: SecretStore;
+  serviceLogs: ServiceLogs;
+  /** Asks the tree to refresh (debounced). */
+  refresh(): void;
+  /** Runs another Modelport command through its error-handling wrapper (message buttons use it). */
+  runCommand(id: string, ...args: unknown[]): Promise<unknown>;
+  /** Where the extension is installed: samples and the bundled CLI live there. */
+  extensionDir: string;
+}

@@ -1,0 +1,41 @@
+// Screenshot of the Explorer's context menu on an .onnx file with Modelport's entries, in the real workbench.
+// node explorerMenu.mjs SERVER_URL EXT_DIR WORKSPACE OUT.png   (run by scripts/integration.sh after the suites)
+// The extension is loaded from EXT_DIR in development mode, as the test runner loads it.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require(process.env.PLAYWRIGHT_CORE || 'playwright-core');
+const [server, extDir, folder, out] = process.argv.slice(2);
+const remote = (p) => `vscode-remote://${new URL(server).host}${p}`;
+
+const udd = mkdtempSync(join(tmpdir(), 'modelport-chrome-'));
+const ctx = await chromium.launchPersistentContext(udd, {
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  viewport: { width: 1400, height: 900 },
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+});
+try {
+  const page = ctx.pages()[0] ?? (await ctx.newPage());
+  const payload = [['extensionDevelopmentPath', remote(extDir)]];
+  await page.goto(`${server}/?folder=${encodeURIComponent(folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+  await page.waitForSelector('.monaco-workbench .part.statusbar', { timeout: 60_000 });
+  const explorer = page.locator('.explorer-folders-view');
+  await explorer.waitFor({ timeout: 30_000 });
+  const folderRow = explorer.locator('.monaco-list-row', { hasText: 'fashion' }).first();
+  await folderRow.click();
+  const fileRow = explorer.locator('.monaco-list-row', { hasText: 'model.onnx' }).first();
+  await fileRow.waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(1500); // contributions of the development extension are read by now
+  await fileRow.click({ button: 'right' });
+  await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Deploy Model…' }).first().waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: out });
+  console.log(`screenshot -> ${out}`);
+} finally {
+  await ctx.close();
+  rmSync(udd, { recursive: true, force: true });
+}

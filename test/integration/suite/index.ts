@@ -1,0 +1,18 @@
+// extensionTestsPath module: VS Code calls run() inside the extension host. Runs every *.test.js bundled
+// next to this file (scripts/build.mjs) with mocha, and prints the tally host.sh reads.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Mocha from 'mocha';
+
+export function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 120_000 });
+  for (const f of readdirSync(__dirname).sort()) if (f.endsWith('.test.js')) mocha.addFile(join(__dirname, f));
+  return new Promise((resolve, reject) => {
+    const runner = mocha.run((failures) => {
+      const s = runner.stats;
+      console.log(`__VSHOST_RESULT__ ${JSON.stringify({ passes: s?.passes ?? 0, failures, pending: s?.pending ?? 0 })}`);
+      if (failures > 0) reject(new Error(`${failures} tests failed.`));
+      else resolve();
+    });
+  });
+}
