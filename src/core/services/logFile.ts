@@ -1,5 +1,6 @@
 // Reading a service log: the last lines, then new ones as they are written (`logs --follow`).
 import { open, stat } from 'node:fs/promises';
+import { sleep } from '../async/sleep';
 
 const chunkSize = 64 * 1024;
 
@@ -51,12 +52,6 @@ export async function* followLines(file: string, from: number, signal: AbortSign
         await fh.close();
       }
     }
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, intervalMs);
-      signal?.addEventListener('abort', () => {
-        clearTimeout(t);
-        resolve();
-      }, { once: true });
-    });
+    await sleep(intervalMs, signal);
   }
 }

@@ -3,6 +3,7 @@
 // or editor that deployed it, and is found again through the pid it records in host.json.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { sleep } from '../../async/sleep';
 import { isProcessAlive } from '../../fs/processAlive';
 import { errorMessage } from '../../errors';
 import { DeploymentFailedError } from '../deploymentFailedError';
@@ -21,16 +22,6 @@ export interface LocalRuntime {
 const startTimeoutMs = 180_000;
 const pollMs = 100;
 const logTailLines = 30;
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
-}
 
 export class LocalProcessTarget implements DeploymentTarget {
   readonly computeType = 'local' as const;
