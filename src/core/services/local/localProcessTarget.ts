@@ -23,12 +23,15 @@ const startTimeoutMs = 180_000;
 const pollMs = 100;
 const logTailLines = 30;
 
+/**
+ * Also the base of container targets on this machine: their host process is the same, and only the kind of
+ * instance it runs (a child process, or a container) follows the record's computeType.
+ */
 export class LocalProcessTarget implements DeploymentTarget {
-  readonly computeType = 'local' as const;
-
   constructor(
     private readonly store: ServiceStore,
     private readonly runtime: LocalRuntime,
+    readonly computeType: 'local' | 'docker' = 'local',
   ) {}
 
   private async hostAlive(name: string): Promise<HostState | undefined> {
