@@ -1,6 +1,7 @@
 // `modelport invoke SERVICE`: calls a service with its credentials and prints the answer.
 import { readFile } from 'node:fs/promises';
-import { extname, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { requestContentType } from '../core/http/requestContentTypes';
 import { parseArgs } from 'node:util';
 import { commonOptions, onePositional } from './common/args';
 import { ExitCode, exitCodeFor } from './common/exitCodes';
@@ -29,16 +30,6 @@ Examples:
   modelport invoke iris-svc --data '{"data": [[5.1, 3.5, 1.4, 0.2]]}'
 `;
 
-const typesByExtension: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.tif': 'image/tiff',
-  '.tiff': 'image/tiff',
-  '.json': 'application/json',
-};
 
 async function body(values: { file?: string; data?: string; 'json-file'?: string; 'content-type'?: string }, cwd: string): Promise<{ bytes: Buffer; type: string }> {
   const given = [values.file, values.data, values['json-file']].filter((v) => v !== undefined).length;
@@ -49,7 +40,7 @@ async function body(values: { file?: string; data?: string; 'json-file'?: string
     throw err.code === 'ENOENT' ? new UsageError(`File not found: ${file}`) : err;
   });
   if (values['json-file'] !== undefined) return { bytes, type: 'application/json' };
-  return { bytes, type: values['content-type'] ?? typesByExtension[extname(file).toLowerCase()] ?? 'application/octet-stream' };
+  return { bytes, type: values['content-type'] ?? requestContentType(file) ?? 'application/octet-stream' };
 }
 
 async function run(argv: string[], io: CliIo): Promise<number> {

@@ -1,7 +1,7 @@
 // Modelport: Test Endpoint: posts a file (an image, or a JSON request) to the service and shows the answer.
 import { readFile } from 'node:fs/promises';
-import { extname } from 'node:path';
 import { BadRequestError } from '../../../core/errors';
+import { requestContentType, requestContentTypes } from '../../../core/http/requestContentTypes';
 import { optionsOf, required } from '../../common/args';
 import type { CommandDeps } from '../../common/deps';
 import { authorization } from '../../common/credentials';
@@ -16,16 +16,6 @@ export interface TestArgs {
   show: boolean;
 }
 
-const contentTypes: Record<string, string> = {
-  '.json': 'application/json',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.tif': 'image/tiff',
-  '.tiff': 'image/tiff',
-};
 
 export async function testService(deps: CommandDeps, target?: unknown, rawArgs?: unknown): Promise<{ status: number; body: unknown }> {
   const args = { ...optionsOf<TestArgs>(target), ...optionsOf<TestArgs>(rawArgs) };
@@ -36,9 +26,9 @@ export async function testService(deps: CommandDeps, target?: unknown, rawArgs?:
     body = JSON.stringify(args.body);
     contentType = 'application/json';
   } else {
-    const file = args.file ?? required(await deps.ui.pickFile({ title: `Test ${service.name}: choose a request (an image, or a .json body)`, filters: { 'Requests and images': Object.keys(contentTypes).map((e) => e.slice(1)) }, defaultPath: deps.workspace().projectDir }));
-    const type = contentTypes[extname(file).toLowerCase()];
-    if (type === undefined) throw new BadRequestError(`Cannot tell how to send ${file}: choose a .json request or an image (${Object.keys(contentTypes).join(', ')}).`);
+    const file = args.file ?? required(await deps.ui.pickFile({ title: `Test ${service.name}: choose a request (an image, or a .json body)`, filters: { 'Requests and images': Object.keys(requestContentTypes).map((e) => e.slice(1)) }, defaultPath: deps.workspace().projectDir }));
+    const type = requestContentType(file);
+    if (type === undefined) throw new BadRequestError(`Cannot tell how to send ${file}: choose a .json request or an image (${Object.keys(requestContentTypes).join(', ')}).`);
     body = await readFile(file);
     contentType = type;
   }
