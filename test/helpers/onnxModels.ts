@@ -30,6 +30,11 @@ function valueInfo(name: string, type: OnnxElementType, dims: readonly DimSpec[]
   return { name, type: { tensorType: { elemType: elemTypes[type], shape: { dim } } } };
 }
 
+/** A ModelProto at opset 13 around `graph`, encoded. */
+export function encodeModel(graph: onnx.IGraphProto): Uint8Array {
+  return onnx.ModelProto.encode({ irVersion: 8, producerName: 'modelport-tests', opsetImport: [{ domain: '', version: 13 }], graph }).finish();
+}
+
 export interface IdentityModelOptions {
   input?: string;
   output?: string;
@@ -42,17 +47,12 @@ export function buildIdentityModel(type: OnnxElementType, options: IdentityModel
   const input = options.input ?? 'x';
   const output = options.output ?? 'y';
   const shape = options.shape ?? ['batch', 3];
-  return onnx.ModelProto.encode({
-    irVersion: 8,
-    producerName: 'modelport-tests',
-    opsetImport: [{ domain: '', version: 13 }],
-    graph: {
-      name: `identity_${type}`,
-      node: [{ opType: 'Identity', input: [input], output: [output], name: 'identity' }],
-      input: [valueInfo(input, type, shape)],
-      output: [valueInfo(output, type, shape)],
-    },
-  }).finish();
+  return encodeModel({
+    name: `identity_${type}`,
+    node: [{ opType: 'Identity', input: [input], output: [output], name: 'identity' }],
+    input: [valueInfo(input, type, shape)],
+    output: [valueInfo(output, type, shape)],
+  });
 }
 
 /**
@@ -61,20 +61,43 @@ export function buildIdentityModel(type: OnnxElementType, options: IdentityModel
  */
 export function buildPairModel(): Uint8Array {
   const shape: DimSpec[] = ['batch', 3];
-  return onnx.ModelProto.encode({
-    irVersion: 8,
-    producerName: 'modelport-tests',
-    opsetImport: [{ domain: '', version: 13 }],
-    graph: {
-      name: 'pair',
-      node: [
-        { opType: 'Add', input: ['a', 'b'], output: ['sum'], name: 'add' },
-        { opType: 'Sub', input: ['a', 'b'], output: ['difference'], name: 'sub' },
-      ],
-      input: [valueInfo('a', 'float32', shape), valueInfo('b', 'float32', shape)],
-      output: [valueInfo('sum', 'float32', shape), valueInfo('difference', 'float32', shape)],
-    },
-  }).finish();
+  return encodeModel({
+    name: 'pair',
+    node: [
+      { opType: 'Add', input: ['a', 'b'], output: ['sum'], name: 'add' },
+      { opType: 'Sub', input: ['a', 'b'], output: ['difference'], name: 'sub' },
+    ],
+    input: [valueInfo('a', 'float32', shape), valueInfo('b', 'float32', shape)],
+    output: [valueInfo('sum', 'float32', shape), valueInfo('difference', 'float32', shape)],
+  });
+}
+
+/**
+ * sum = x + bias (bias an initializer that is also listed as a graph input, as older exporters do),
+ * ids = Identity(tokens). Inputs the signature must report: x [batch, 3] float32, tokens [batch, null] int64.
+ */
+export function buildTestModel(): Uint8Array {
+  return encodeModel({
+    name: 'add_identity',
+    node: [
+      { opType: 'Add', input: ['x', 'bias'], output: ['sum'], name: 'add' },
+      { opType: 'Identity', input: ['tokens'], output: ['ids'], name: 'ident' },
+    ],
+    initializer: [{ name: 'bias', dataType: onnx.TensorProto.DataType.FLOAT, dims: [3], floatData: [1, 2, 3] }],
+    input: [valueInfo('x', 'float32', ['batch', 3]), valueInfo('bias', 'float32', [3]), valueInfo('tokens', 'int64', ['batch', null])],
+    output: [valueInfo('sum', 'float32', ['batch', 3]), valueInfo('ids', 'int64', ['batch', null])],
+  });
+}
+
+/** A valid model whose input is a sequence: a signature cannot describe it. */
+export function buildSequenceModel(): Uint8Array {
+  const sequence = { sequenceType: { elemType: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } } };
+  return encodeModel({
+    name: 'seq',
+    node: [{ opType: 'Identity', input: ['s'], output: ['o'] }],
+    input: [{ name: 's', type: sequence }],
+    output: [{ name: 'o', type: sequence }],
+  });
 }
 
 /** A temp folder for model files; `remove()` deletes it and everything in it. */

@@ -14,7 +14,7 @@ interface LooseSpec {
   type: string;
   shape: Dim[];
 }
-import { buildSequenceModel, buildTestModel } from '../registry/onnxFixture';
+import { buildSequenceModel, buildTestModel } from '../../../helpers/onnxModels';
 
 /** onnxruntime's view of the same model, in our Dim convention (it reports an unnamed dim as ""). */
 async function ortSignature(model: Uint8Array | string): Promise<{ inputs: LooseSpec[]; outputs: LooseSpec[] }> {

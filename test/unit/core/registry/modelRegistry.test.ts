@@ -6,7 +6,7 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BadRequestError, CancelledError, ConfigError, ConflictError, NotFoundError } from '../../../../src/core/errors';
 import { ModelRegistry, manifestHash } from '../../../../src/core/registry/modelRegistry';
-import { buildSequenceModel, buildTestModel } from './onnxFixture';
+import { buildSequenceModel, buildTestModel } from '../../../helpers/onnxModels';
 import { withTempDir } from './tempDir';
 
 const sha256 = (bytes: Uint8Array | string) => createHash('sha256').update(bytes).digest('hex');
