@@ -18,6 +18,13 @@ Options:
   --cors-origins LIST            comma-separated origins or *             env AML_CORS_ORIGINS
   --log-level LEVEL              debug | info | warn | error              env AZUREML_LOG_LEVEL
   --max-body-bytes N             request body limit, default 64 MiB
+  --max-batch-size N             rows per model run when batching, default 32  env MODELPORT_MAX_BATCH_SIZE
+  --max-batch-delay-ms N         longest wait for a batch to fill, default 0   env MODELPORT_MAX_BATCH_DELAY_MS
+  --no-batching                  run every request alone                  env MODELPORT_BATCHING=off
+  --intra-op-threads N           onnxruntime threads per run, default 1   env MODELPORT_INTRA_OP_THREADS
+  --graph-optimization LEVEL     disabled | basic | extended | all        env MODELPORT_GRAPH_OPTIMIZATION
+  --inference-workers N          worker threads running each model, default 0 (the main thread)
+                                                                          env MODELPORT_INFERENCE_WORKERS
 
 Authentication comes from the environment only (never the command line, which others can read):
   MODELPORT_AUTH_MODE=key with MODELPORT_PRIMARY_KEY / MODELPORT_SECONDARY_KEY, or
@@ -37,6 +44,12 @@ export async function serveCommand(argv: string[]): Promise<number> {
       'cors-origins': { type: 'string' },
       'log-level': { type: 'string' },
       'max-body-bytes': { type: 'string' },
+      'max-batch-size': { type: 'string' },
+      'max-batch-delay-ms': { type: 'string' },
+      'no-batching': { type: 'boolean' },
+      'intra-op-threads': { type: 'string' },
+      'graph-optimization': { type: 'string' },
+      'inference-workers': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -57,6 +70,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
       corsOrigins: values['cors-origins'],
       logLevel: values['log-level'],
       maxBodyBytes: values['max-body-bytes'],
+      runtime: {
+        maxBatchSize: values['max-batch-size'],
+        maxBatchDelayMs: values['max-batch-delay-ms'],
+        batching: values['no-batching'] ? false : undefined,
+        intraOpThreads: values['intra-op-threads'],
+        graphOptimization: values['graph-optimization'],
+        workers: values['inference-workers'],
+      },
     },
     process.env,
   );

@@ -101,6 +101,9 @@ export class Histogram implements Metric {
   }
 }
 
+const batchSizeBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+const queueBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+
 const latencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
 
 /** The series the scoring service exposes on /metrics. */
@@ -110,8 +113,25 @@ export class ServiceMetrics {
   readonly inFlight = new Gauge('modelport_requests_in_flight', 'Requests being handled right now.');
   readonly modelRun = new Histogram('modelport_model_run_seconds', 'Time spent in the model or in run(), per model.', latencyBuckets);
   readonly modelErrors = new Counter('modelport_model_errors_total', 'Failed model runs or run() calls, per model.');
+  readonly batchSize = new Histogram('modelport_batch_size', 'Rows in one onnxruntime run of a batching model, per model.', batchSizeBuckets);
+  readonly batchRequests = new Counter('modelport_batch_requests_total', 'Requests served by the runs counted in modelport_batch_size, per model.');
+  readonly queueDelay = new Histogram('modelport_batch_queue_seconds', 'Time a request waited for its batch to start, per model.', queueBuckets);
+
+  /** The batcher's view of one model, labelled with it. */
+  batchObserver(model: string): { batch(rows: number, requests: number): void; queued(seconds: number): void } {
+    const labels = { model };
+    return {
+      batch: (rows, requests) => {
+        this.batchSize.observe(rows, labels);
+        this.batchRequests.inc(labels, requests);
+      },
+      queued: (seconds) => this.queueDelay.observe(seconds, labels),
+    };
+  }
 
   render(): string {
-    return [this.requests, this.latency, this.inFlight, this.modelRun, this.modelErrors].map((m) => m.render()).join('\n') + '\n';
+    return [this.requests, this.latency, this.inFlight, this.modelRun, this.modelErrors, this.batchSize, this.batchRequests, this.queueDelay]
+      .map((m) => m.render())
+      .join('\n') + '\n';
   }
 }

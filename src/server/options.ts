@@ -1,6 +1,7 @@
 // What `modelport serve` runs with. Command-line options win over the environment variables that Azure ML's
 // inference server reads, so a container built for Azure and a developer's terminal configure it alike.
 import { ConfigError } from '../core/errors';
+import { resolveRuntimeOptions, type RuntimeFlags, type RuntimeOptions } from './runtime/sessionOptions';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -31,6 +32,8 @@ export interface ServeOptions {
   serviceVersion: string;
   maxBodyBytes: number;
   auth: AuthOptions;
+  /** onnxruntime session options and dynamic batching; read from the environment when absent. */
+  runtime?: RuntimeOptions;
 }
 
 export const defaultPort = 5001;
@@ -81,6 +84,7 @@ export interface ServeFlags {
   corsOrigins?: string;
   logLevel?: string;
   maxBodyBytes?: string;
+  runtime?: RuntimeFlags;
 }
 
 /** Authentication is configured by the environment only, so keys never show in a process listing. */
@@ -124,5 +128,6 @@ export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): 
     serviceVersion: env.SERVICE_VERSION || '1',
     maxBodyBytes: maxBody === undefined ? defaultMaxBodyBytes : parsePositiveInt(maxBody, '--max-body-bytes'),
     auth: resolveAuth(env),
+    runtime: resolveRuntimeOptions(flags.runtime ?? {}, env),
   };
 }

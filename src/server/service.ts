@@ -29,7 +29,13 @@ export async function createService(options: ServeOptions, logger: Logger, env: 
     throw new ConfigError('Nothing to serve: pass --model PATH or --entry-script FILE (or set AZUREML_MODEL_DIR / AZUREML_ENTRY_SCRIPT).');
   }
   const sources = await resolveModelSources(options.models, options.modelDir);
-  const models = await ModelSet.load(sources, runtimeOptionsFromEnv(env), logger);
+  const models = await ModelSet.load(sources, options.runtime ?? runtimeOptionsFromEnv(env), logger);
+  const metrics = new ServiceMetrics();
+  for (const m of models.models) {
+    const label = `${m.name}:${m.version}`;
+    m.session?.instrument(metrics.batchObserver(label), { info: (msg) => logger.info(msg), warn: (msg) => logger.warn(msg) });
+    if (m.session?.unbatchedBecause) logger.debug(`Model ${label}: requests run one by one (${m.session.unbatchedBecause}).`);
+  }
   let scorer: Scorer;
   try {
     if (options.entryScript) {
@@ -45,7 +51,6 @@ export async function createService(options: ServeOptions, logger: Logger, env: 
     await models.close();
     throw err;
   }
-  const metrics = new ServiceMetrics();
   const app = buildApp({ options, models, scorer, logger, metrics });
   return {
     app,

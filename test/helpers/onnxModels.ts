@@ -25,7 +25,7 @@ const elemTypes: Record<OnnxElementType, onnx.TensorProto.DataType> = {
   string: onnx.TensorProto.DataType.STRING,
 };
 
-function valueInfo(name: string, type: OnnxElementType, dims: readonly DimSpec[]): onnx.IValueInfoProto {
+export function valueInfo(name: string, type: OnnxElementType, dims: readonly DimSpec[]): onnx.IValueInfoProto {
   const dim = dims.map((d) => (typeof d === 'number' ? { dimValue: d } : typeof d === 'string' ? { dimParam: d } : {}));
   return { name, type: { tensorType: { elemType: elemTypes[type], shape: { dim } } } };
 }

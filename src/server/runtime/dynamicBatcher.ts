@@ -1,0 +1,260 @@
+// Dynamic batching: concurrent requests for one model are gathered into one model run and the outputs are split
+// back by row ranges. Requests arrive here already validated against the model's signature, so a malformed tensor
+// never joins a batch. Only requests that agree on everything but the batch dimension (input types and the other
+// dims, the outputs asked for) share a run: PaddleOCR's dynamic height and width batch only with their equals.
+//
+// Scheduling, per model: a batch starts when the runner has room and either the queue holds maxBatchSize rows or
+// its oldest request has waited maxDelayMs. With maxDelayMs = 0 (the default) a lone request runs at once and the
+// requests that arrive while a run is under way form the next batch, so batching costs nothing at low load and
+// grows with the load by itself.
+import type { ModelSignature } from '../../core/onnx/signature';
+import type { TypedArray } from '../../core/onnx/datatypes';
+import type { TensorValue } from '../../core/onnx/tensorData';
+
+export type Feeds = Record<string, TensorValue>;
+export type RunFn = (feeds: Feeds, outputNames: readonly string[] | undefined) => Promise<Feeds>;
+
+export interface BatchingOptions {
+  /** Largest number of rows (first-dimension entries) in one model run. 1 turns batching off. */
+  maxBatchSize: number;
+  /** Longest time the oldest queued request waits for others before its batch runs anyway. */
+  maxDelayMs: number;
+}
+
+/** What the batcher reports: one call per model run it starts, one per request it queued. */
+export interface BatchObserver {
+  batch(rows: number, requests: number): void;
+  queued(seconds: number): void;
+}
+
+export interface BatcherLog {
+  warn(message: string): void;
+}
+
+interface Pending {
+  feeds: Feeds;
+  outputNames: readonly string[] | undefined;
+  rows: number;
+  enqueuedAt: bigint;
+  resolve(outputs: Feeds): void;
+  reject(err: unknown): void;
+}
+
+interface Group {
+  key: string;
+  items: Pending[];
+  rows: number;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/**
+ * Why a model cannot be batched, or undefined when it can: every input and output must start with a dynamic
+ * dimension, and when there are several inputs they must share that dimension by name (else nothing says the
+ * first dimensions mean the same thing).
+ */
+export function unbatchableReason(signature: ModelSignature): string | undefined {
+  const { inputs, outputs } = signature;
+  if (inputs.length === 0 || outputs.length === 0) return 'the model has no inputs or no outputs';
+  for (const t of [...inputs, ...outputs]) {
+    const d = t.shape[0];
+    if (t.shape.length === 0 || (typeof d === 'number' && d >= 0)) return `'${t.name}' has no dynamic first dimension`;
+  }
+  if (inputs.length > 1) {
+    const first = inputs[0]?.shape[0];
+    if (typeof first !== 'string' || inputs.some((i) => i.shape[0] !== first)) {
+      return 'its inputs do not share one named first dimension';
+    }
+  }
+  return undefined;
+}
+
+export class DynamicBatcher {
+  private readonly groups = new Map<string, Group>();
+  private running = 0;
+  private disabled = false;
+
+  constructor(
+    private readonly execute: RunFn,
+    private readonly options: BatchingOptions,
+    /** How many batches may run at once (1 for a session on the main thread, the pool size for workers). */
+    private readonly capacity: number,
+    private readonly log: BatcherLog,
+    private observer: BatchObserver | undefined = undefined,
+  ) {}
+
+  observe(observer: BatchObserver): void {
+    this.observer = observer;
+  }
+
+  run(feeds: Feeds, outputNames: readonly string[] | undefined): Promise<Feeds> {
+    const rows = rowsOf(feeds);
+    if (this.disabled || rows === undefined || rows === 0 || rows >= this.options.maxBatchSize) {
+      // Nothing to gain from company: run it as it is, but still count it so /metrics shows every run.
+      this.observer?.batch(rows ?? 1, 1);
+      return this.execute(feeds, outputNames);
+    }
+    return new Promise<Feeds>((resolve, reject) => {
+      const key = compatibilityKey(feeds, outputNames);
+      let group = this.groups.get(key);
+      if (!group) {
+        group = { key, items: [], rows: 0, timer: undefined };
+        this.groups.set(key, group);
+      }
+      group.items.push({ feeds, outputNames, rows, enqueuedAt: process.hrtime.bigint(), resolve, reject });
+      group.rows += rows;
+      if (group.rows >= this.options.maxBatchSize || this.options.maxDelayMs <= 0) {
+        this.pump();
+      } else if (!group.timer) {
+        const g = group;
+        g.timer = setTimeout(() => {
+          g.timer = undefined;
+          this.pump(g);
+        }, this.options.maxDelayMs);
+      }
+    });
+  }
+
+  /** Starts batches while the runner has room: full groups first, then any group `due` names, oldest first. */
+  private pump(due?: Group): void {
+    while (this.running < this.capacity) {
+      const group = this.nextGroup(due);
+      if (!group) return;
+      const batch = this.take(group);
+      if (group === due) due = undefined;
+      void this.start(batch);
+    }
+  }
+
+  private nextGroup(due: Group | undefined): Group | undefined {
+    let oldest: Group | undefined;
+    const now = process.hrtime.bigint();
+    const delayNs = BigInt(Math.round(this.options.maxDelayMs * 1e6));
+    for (const g of this.groups.values()) {
+      const head = g.items[0];
+      if (!head) continue;
+      const ready = g === due || g.rows >= this.options.maxBatchSize || now - head.enqueuedAt >= delayNs;
+      if (ready && (!oldest || head.enqueuedAt < (oldest.items[0]?.enqueuedAt ?? now))) oldest = g;
+    }
+    return oldest;
+  }
+
+  /** Removes up to maxBatchSize rows from the front of the group; a request is never split. */
+  private take(group: Group): Pending[] {
+    const batch: Pending[] = [];
+    let rows = 0;
+    while (group.items.length > 0) {
+      const next = group.items[0] as Pending;
+      if (batch.length > 0 && rows + next.rows > this.options.maxBatchSize) break;
+      batch.push(next);
+      rows += next.rows;
+      group.items.shift();
+    }
+    group.rows -= rows;
+    if (group.items.length === 0) {
+      if (group.timer) clearTimeout(group.timer);
+      group.timer = undefined;
+      this.groups.delete(group.key);
+    }
+    return batch;
+  }
+
+  private async start(batch: Pending[]): Promise<void> {
+    this.running += 1;
+    const now = process.hrtime.bigint();
+    const rows = batch.reduce((n, p) => n + p.rows, 0);
+    if (this.observer) {
+      for (const p of batch) this.observer.queued(Number(now - p.enqueuedAt) / 1e9);
+      this.observer.batch(rows, batch.length);
+    }
+    try {
+      if (batch.length === 1) {
+        const only = batch[0] as Pending;
+        await this.execute(only.feeds, only.outputNames).then(only.resolve, only.reject);
+        return;
+      }
+      let outputs: Feeds;
+      try {
+        outputs = await this.execute(concatFeeds(batch.map((p) => p.feeds), rows), batch[0]?.outputNames);
+      } catch {
+        // One request may hold values the model cannot take (an index out of range…): run each alone, so that
+        // only that request fails and with its own error.
+        await this.alone(batch);
+        return;
+      }
+      const bad = Object.entries(outputs).find(([, v]) => v.dims[0] !== rows);
+      if (bad) {
+        this.disabled = true;
+        this.log.warn(`Dynamic batching is off for this model: output '${bad[0]}' has ${bad[1].dims[0]} rows for ${rows} input rows, so its first dimension is not a batch dimension.`);
+        await this.alone(batch);
+        return;
+      }
+      let offset = 0;
+      for (const p of batch) {
+        p.resolve(sliceRows(outputs, offset, p.rows));
+        offset += p.rows;
+      }
+    } finally {
+      this.running -= 1;
+      this.pump();
+    }
+  }
+
+  private async alone(batch: Pending[]): Promise<void> {
+    for (const p of batch) await this.execute(p.feeds, p.outputNames).then(p.resolve, p.reject);
+  }
+}
+
+/** The first dimension shared by every input, or undefined when they disagree (such a request runs alone). */
+function rowsOf(feeds: Feeds): number | undefined {
+  let rows: number | undefined;
+  for (const v of Object.values(feeds)) {
+    const d = v.dims[0];
+    if (d === undefined || (rows !== undefined && d !== rows)) return undefined;
+    rows = d;
+  }
+  return rows;
+}
+
+function compatibilityKey(feeds: Feeds, outputNames: readonly string[] | undefined): string {
+  let key = outputNames ? outputNames.join('\u0000') : '*';
+  for (const name of Object.keys(feeds).sort()) {
+    const v = feeds[name] as TensorValue;
+    key += `\u0001${name}:${v.type}:${v.dims.slice(1).join(',')}`;
+  }
+  return key;
+}
+
+function concatFeeds(all: Feeds[], rows: number): Feeds {
+  const first = all[0] as Feeds;
+  const out: Feeds = {};
+  for (const [name, head] of Object.entries(first)) {
+    const dims = [rows, ...head.dims.slice(1)];
+    if (head.type === 'string') {
+      out[name] = { type: head.type, dims, data: all.flatMap((f) => (f[name] as TensorValue).data as string[]) };
+      continue;
+    }
+    const headData = head.data as TypedArray;
+    const total = all.reduce((n, f) => n + (f[name] as TensorValue).data.length, 0);
+    const data = new (headData.constructor as new (length: number) => TypedArray)(total);
+    let offset = 0;
+    for (const f of all) {
+      const part = (f[name] as TensorValue).data as TypedArray;
+      (data as Float32Array).set(part as Float32Array, offset);
+      offset += part.length;
+    }
+    out[name] = { type: head.type, dims, data };
+  }
+  return out;
+}
+
+/** Rows [start, start + count) of every output, as views on the batch's buffers (no copy). */
+function sliceRows(outputs: Feeds, start: number, count: number): Feeds {
+  const out: Feeds = {};
+  for (const [name, v] of Object.entries(outputs)) {
+    const total = v.dims[0] as number;
+    const per = total === 0 ? 0 : v.data.length / total;
+    const data = Array.isArray(v.data) ? v.data.slice(start * per, (start + count) * per) : v.data.subarray(start * per, (start + count) * per);
+    out[name] = { type: v.type, dims: [count, ...v.dims.slice(1)], data };
+  }
+  return out;
+}

@@ -1,0 +1,119 @@
+// Model runs on worker threads, each with its own onnxruntime session of the same model, so that a long run never
+// holds up the event loop (health, metrics, request parsing). onnxruntime-node's `session.run` is synchronous on
+// the calling thread, so on the main thread a 50 ms model means 50 ms without answers. The price: one more copy of
+// the model in memory per worker, a start-up cost per worker, and a message round trip per run (structured clone
+// of inputs and outputs), which is why the main thread stays the default for small models (see BENCHMARKS.md).
+import { Worker } from 'node:worker_threads';
+import { errorMessage } from '../../core/errors';
+import type { Feeds } from './dynamicBatcher';
+
+// Plain CommonJS evaluated by the worker: no bundler entry to keep in sync, and onnxruntime comes from the path
+// the main thread resolved, so the bundled CLI and the TypeScript sources behave alike.
+const workerSource = `
+const { parentPort, workerData } = require('node:worker_threads');
+const ort = require(workerData.ortPath);
+let session;
+ort.InferenceSession.create(workerData.file, workerData.options).then(
+  (s) => { session = s; parentPort.postMessage({ ready: true }); },
+  (err) => parentPort.postMessage({ ready: false, error: String((err && err.message) || err) }),
+);
+parentPort.on('message', async (m) => {
+  try {
+    const feeds = {};
+    for (const name of Object.keys(m.feeds)) {
+      const v = m.feeds[name];
+      feeds[name] = new ort.Tensor(v.type, v.data, v.dims);
+    }
+    const results = m.outputNames ? await session.run(feeds, m.outputNames) : await session.run(feeds);
+    const outputs = {};
+    for (const name of Object.keys(results)) {
+      const t = results[name];
+      outputs[name] = { type: t.type, dims: Array.from(t.dims), data: t.data };
+    }
+    parentPort.postMessage({ id: m.id, outputs });
+  } catch (err) {
+    parentPort.postMessage({ id: m.id, error: String((err && err.message) || err) });
+  }
+});
+`;
+
+interface Call {
+  resolve(outputs: Feeds): void;
+  reject(err: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+  calls: Map<number, Call>;
+}
+
+export interface WorkerSessionOptions {
+  intraOpNumThreads: number;
+  interOpNumThreads: number;
+  graphOptimizationLevel: string;
+  executionMode: 'sequential' | 'parallel';
+}
+
+export class SessionWorkers {
+  private nextId = 1;
+
+  private constructor(private readonly slots: Slot[]) {}
+
+  get size(): number {
+    return this.slots.length;
+  }
+
+  static async start(file: string, count: number, options: WorkerSessionOptions): Promise<SessionWorkers> {
+    const ortPath = require.resolve('onnxruntime-node');
+    const slots: Slot[] = [];
+    try {
+      for (let i = 0; i < count; i++) {
+        const worker = new Worker(workerSource, { eval: true, workerData: { ortPath, file, options } });
+        const slot: Slot = { worker, busy: 0, calls: new Map() };
+        slots.push(slot);
+        await new Promise<void>((resolve, reject) => {
+          worker.once('message', (m: { ready: boolean; error?: string }) => (m.ready ? resolve() : reject(new Error(m.error))));
+          worker.once('error', reject);
+        });
+        worker.on('message', (m: { id: number; outputs?: Feeds; error?: string }) => {
+          const call = slot.calls.get(m.id);
+          if (!call) return;
+          slot.calls.delete(m.id);
+          slot.busy -= 1;
+          if (m.outputs) call.resolve(m.outputs);
+          else call.reject(new Error(m.error ?? 'the model run failed'));
+        });
+        worker.on('error', (err) => failAll(slot, err));
+        worker.on('exit', (code) => failAll(slot, new Error(`The inference worker stopped (exit code ${code}).`)));
+        worker.unref();
+      }
+    } catch (err) {
+      await Promise.all(slots.map((s) => s.worker.terminate()));
+      throw new Error(`An inference worker could not open ${file}: ${errorMessage(err)}`, { cause: err });
+    }
+    return new SessionWorkers(slots);
+  }
+
+  /** Runs on the least busy worker. */
+  run(feeds: Feeds, outputNames: readonly string[] | undefined): Promise<Feeds> {
+    let slot = this.slots[0] as Slot;
+    for (const s of this.slots) if (s.busy < slot.busy) slot = s;
+    const id = this.nextId++;
+    slot.busy += 1;
+    return new Promise<Feeds>((resolve, reject) => {
+      slot.calls.set(id, { resolve, reject });
+      slot.worker.postMessage({ id, feeds, outputNames });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}
+
+function failAll(slot: Slot, err: Error): void {
+  for (const call of slot.calls.values()) call.reject(err);
+  slot.calls.clear();
+  slot.busy = 0;
+}

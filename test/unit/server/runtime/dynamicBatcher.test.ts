@@ -1,0 +1,142 @@
+// The batcher with a fake model run: which requests share a run, how outputs are split, what happens when a run
+// fails or a model's first dimension turns out not to be a batch dimension. No timing is asserted.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DynamicBatcher, unbatchableReason, type Feeds } from '../../../../src/server/runtime/dynamicBatcher';
+import { resolveRuntimeOptions } from '../../../../src/server/runtime/sessionOptions';
+import { ConfigError } from '../../../../src/core/errors';
+
+const forever = 600_000;
+
+function rows(values: number[][]): Feeds {
+  return { x: { type: 'float32', dims: [values.length, values[0]?.length ?? 0], data: Float32Array.from(values.flat()) } };
+}
+
+function plain(out: Feeds): number[] {
+  return Array.from(out.y?.data as Float32Array);
+}
+
+/** A model that doubles its input, recording the number of rows of each run; throws on a negative value. */
+function doubler(): { runs: number[]; run: (feeds: Feeds) => Promise<Feeds> } {
+  const runs: number[] = [];
+  return {
+    runs,
+    run: async (feeds) => {
+      const x = feeds.x!;
+      runs.push(x.dims[0]!);
+      const data = x.data as Float32Array;
+      if (data.some((v) => v < 0)) throw new Error('negative input');
+      return { y: { type: 'float32', dims: [...x.dims], data: data.map((v) => v * 2) } };
+    },
+  };
+}
+
+const quiet = { warn: () => undefined };
+
+test('a full batch runs once and each request gets its own rows', async () => {
+  const model = doubler();
+  const b = new DynamicBatcher((f) => model.run(f), { maxBatchSize: 4, maxDelayMs: forever }, 1, quiet);
+  const out = await Promise.all([b.run(rows([[1, 2]]), undefined), b.run(rows([[3, 4], [5, 6]]), undefined), b.run(rows([[7, 8]]), undefined)]);
+  assert.deepEqual(model.runs, [4]);
+  assert.deepEqual(out.map(plain), [[2, 4], [6, 8, 10, 12], [14, 16]]);
+  assert.deepEqual(out.map((o) => o.y?.dims), [[1, 2], [2, 2], [1, 2]]);
+});
+
+test('a request is never split: one that does not fit waits for the next batch', async () => {
+  const model = doubler();
+  const b = new DynamicBatcher((f) => model.run(f), { maxBatchSize: 3, maxDelayMs: forever }, 1, quiet);
+  const out = await Promise.all([
+    b.run(rows([[1], [2]]), undefined),
+    b.run(rows([[3], [4]]), undefined),
+    b.run(rows([[5]]), undefined),
+  ]);
+  assert.deepEqual(model.runs, [2, 3]);
+  assert.deepEqual(out.map(plain), [[2, 4], [6, 8], [10]]);
+});
+
+test('a failed batch is retried request by request, so only the bad one fails', async () => {
+  const model = doubler();
+  const b = new DynamicBatcher((f) => model.run(f), { maxBatchSize: 3, maxDelayMs: forever }, 1, quiet);
+  const out = await Promise.allSettled([b.run(rows([[1]]), undefined), b.run(rows([[-1]]), undefined), b.run(rows([[3]]), undefined)]);
+  assert.deepEqual(model.runs, [3, 1, 1, 1]);
+  assert.equal(out[0]?.status, 'fulfilled');
+  assert.equal(out[1]?.status, 'rejected');
+  assert.equal(out[2]?.status, 'fulfilled');
+  assert.deepEqual(plain((out[2] as PromiseFulfilledResult<Feeds>).value), [6]);
+});
+
+test('different outputs asked for, or different other dimensions, never share a run', async () => {
+  const model = doubler();
+  const b = new DynamicBatcher((f) => model.run(f), { maxBatchSize: 2, maxDelayMs: forever }, 1, quiet);
+  const out = await Promise.all([
+    b.run(rows([[1, 1]]), ['y']),
+    b.run(rows([[2, 2, 2]]), ['y']),
+    b.run(rows([[3, 3]]), undefined),
+    b.run(rows([[4, 4]]), ['y']),
+    b.run(rows([[5, 5, 5]]), ['y']),
+    b.run(rows([[6, 6]]), undefined),
+  ]);
+  assert.deepEqual(model.runs, [2, 2, 2]);
+  assert.deepEqual(out.map(plain), [[2, 2], [4, 4, 4], [6, 6], [8, 8], [10, 10, 10], [12, 12]]);
+});
+
+test('with no delay a lone request runs at once, and requests arriving meanwhile form the next batch', async () => {
+  const model = doubler();
+  const b = new DynamicBatcher((f) => model.run(f), { maxBatchSize: 8, maxDelayMs: 0 }, 1, quiet);
+  const first = b.run(rows([[1]]), undefined);
+  const rest = [b.run(rows([[2]]), undefined), b.run(rows([[3]]), undefined)];
+  await Promise.all([first, ...rest]);
+  assert.deepEqual(model.runs, [1, 2]);
+});
+
+test('outputs whose first dimension does not follow the rows turn batching off for the model', async () => {
+  const warnings: string[] = [];
+  let calls = 0;
+  const summing = async (feeds: Feeds): Promise<Feeds> => {
+    calls += 1;
+    const data = feeds.x!.data as Float32Array;
+    return { y: { type: 'float32', dims: [1], data: Float32Array.of(data.reduce((a, v) => a + v, 0)) } };
+  };
+  const b = new DynamicBatcher(summing, { maxBatchSize: 2, maxDelayMs: forever }, 1, { warn: (m) => warnings.push(m) });
+  const out = await Promise.all([b.run(rows([[1]]), undefined), b.run(rows([[2]]), undefined)]);
+  assert.deepEqual(out.map(plain), [[1], [2]]);
+  assert.equal(calls, 3);
+  assert.match(warnings[0] ?? '', /not a batch dimension/);
+  // From now on every request runs alone, at once.
+  assert.deepEqual(plain(await b.run(rows([[5]]), undefined)), [5]);
+});
+
+test('observer sees rows per run and one queue wait per batched request', async () => {
+  const model = doubler();
+  const seen: Array<[number, number]> = [];
+  let waits = 0;
+  const b = new DynamicBatcher((f) => model.run(f), { maxBatchSize: 2, maxDelayMs: forever }, 1, quiet, {
+    batch: (r, n) => seen.push([r, n]),
+    queued: () => (waits += 1),
+  });
+  await Promise.all([b.run(rows([[1]]), undefined), b.run(rows([[2]]), undefined), b.run(rows([[3], [4], [5]]), undefined)]);
+  assert.deepEqual(seen.sort(), [[2, 2], [3, 1]].sort());
+  assert.equal(waits, 2);
+});
+
+test('which signatures can be batched', () => {
+  const t = (name: string, shape: Array<number | string | null>): { name: string; type: 'float32'; shape: Array<number | string | null> } => ({ name, type: 'float32', shape });
+  assert.equal(unbatchableReason({ inputs: [t('x', ['batch', 3])], outputs: [t('y', ['n', 2])] }), undefined);
+  assert.equal(unbatchableReason({ inputs: [t('x', [null, 3])], outputs: [t('y', [null])] }), undefined);
+  assert.match(unbatchableReason({ inputs: [t('x', [1, 3])], outputs: [t('y', ['n', 2])] }) ?? '', /'x' has no dynamic first dimension/);
+  assert.match(unbatchableReason({ inputs: [t('x', ['batch', 3])], outputs: [t('y', [2])] }) ?? '', /'y'/);
+  assert.match(unbatchableReason({ inputs: [t('a', ['n', 3]), t('b', ['m', 3])], outputs: [t('y', ['n'])] }) ?? '', /share one named first dimension/);
+  assert.equal(unbatchableReason({ inputs: [t('a', ['n', 3]), t('b', ['n', 3])], outputs: [t('y', ['n'])] }), undefined);
+});
+
+test('runtime options: flags win over the environment, and the off switch', () => {
+  const defaults = resolveRuntimeOptions({}, {});
+  assert.deepEqual(defaults, { intraOpThreads: 1, graphOptimizationLevel: 'all', batching: { maxBatchSize: 32, maxDelayMs: 0 }, workers: 0 });
+  const env = { MODELPORT_MAX_BATCH_SIZE: '16', MODELPORT_MAX_BATCH_DELAY_MS: '2', MODELPORT_INTRA_OP_THREADS: '2', MODELPORT_INFERENCE_WORKERS: '1', MODELPORT_GRAPH_OPTIMIZATION: 'basic' };
+  assert.deepEqual(resolveRuntimeOptions({}, env), { intraOpThreads: 2, graphOptimizationLevel: 'basic', batching: { maxBatchSize: 16, maxDelayMs: 2 }, workers: 1 });
+  assert.equal(resolveRuntimeOptions({ maxBatchSize: '64' }, env).batching.maxBatchSize, 64);
+  assert.equal(resolveRuntimeOptions({ batching: false }, env).batching.maxBatchSize, 1);
+  assert.equal(resolveRuntimeOptions({}, { MODELPORT_BATCHING: 'off' }).batching.maxBatchSize, 1);
+  assert.throws(() => resolveRuntimeOptions({ maxBatchSize: '0' }, {}), (e: unknown) => e instanceof ConfigError && /--max-batch-size/.test(e.message));
+  assert.throws(() => resolveRuntimeOptions({}, { MODELPORT_GRAPH_OPTIMIZATION: 'max' }), ConfigError);
+});
