@@ -27,3 +27,16 @@ await Promise.all([
   ...integration.map((e) => build({ ...common, external: [...external, 'mocha'], entryPoints: [e.in], outfile: e.out })),
 ]);
 
+// ---- Webviews (browser code; owned by the endpoint tester, issue 5) ----
+// Each panel's script is one minified IIFE; its stylesheet and the codicons it uses are copied beside it, so
+// that localResourceRoots can stay limited to dist/webview and media.
+{
+  const { cpSync, mkdirSync } = await import('node:fs');
+  const webviewCommon = { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', minify: true, sourcemap: true, logLevel: 'warning' };
+  await Promise.all([
+    build({ ...webviewCommon, entryPoints: ['webview/tester/main.ts'], outfile: 'dist/webview/tester.js' }),
+    build({ ...webviewCommon, entryPoints: ['webview/tester/tester.css'], outfile: 'dist/webview/tester.css' }),
+  ]);
+  mkdirSync('dist/webview/codicons', { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) cpSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/webview/codicons/${f}`);
+}

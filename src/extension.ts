@@ -3,6 +3,7 @@
 // signatures come from the registry's protobuf reader, scoring runs in the service's own process.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { ServiceLifecycle } from './core/services/types';
 import type { CommandDeps, ModelportWorkspace } from './vscode/common/deps';
 import { createVscodeUi } from './vscode/common/window.apis';
 import { registerCommands } from './vscode/commands/registerCommands';
@@ -12,6 +13,9 @@ import { ServiceLogChannels } from './vscode/serviceLogChannels';
 import { readSettings } from './vscode/settings';
 import { WorkspaceTreeProvider } from './vscode/tree/workspaceTreeProvider';
 import type { WorkspaceNode } from './vscode/tree/workspaceNodes';
+import { registerTesterPanel } from './vscode/webviews/testerPanel';
+import { serviceSourceFromLifecycle } from './vscode/webviews/testerServices';
+import { readModelConfig } from './server/models/modelConfigFile';
 
 /** What activate() returns: enough for integration tests to read the tree and wait for it. */
 export interface ModelportApi {
@@ -65,6 +69,24 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
     extensionDir: context.extensionPath,
   };
   context.subscriptions.push(...registerCommands(deps, (o) => (lastOutcome = o)));
+
+  // The endpoint tester reaches the services of whichever workspace is open when it asks.
+  const services = (): ServiceLifecycle => deps.workspace().services;
+  registerTesterPanel(context, {
+    log,
+    services: serviceSourceFromLifecycle(
+      { list: () => services().list(), get: (n) => services().get(n), keys: (n) => services().keys(n), token: (n) => services().token(n) },
+      {
+        preprocessSpec: async (name) => {
+          const [first] = (await services().get(name)).models;
+          if (!first) return undefined;
+          const model = await deps.workspace().registry.get(first);
+          return (await readModelConfig(join(model.path, 'model.json'))).config.preprocess;
+        },
+        showRequestLog: (name) => serviceLogs.show(name),
+      },
+    ),
+  });
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

@@ -15,7 +15,7 @@ import { getToken } from './service/getToken';
 import { openSwagger } from './service/openSwagger';
 import { regenerateKey } from './service/regenerateKey';
 import { showServiceLogs } from './service/showServiceLogs';
-import { testService } from './service/testService';
+import { invokeService } from './service/invokeService';
 import { updateService } from './service/updateService';
 import { openSample } from './workspace/openSample';
 import { refresh } from './workspace/refresh';
@@ -28,7 +28,7 @@ export const commandTable: Readonly<Record<string, CommandFlow>> = {
   'modelport.model.delete': deleteModel,
   'modelport.service.update': updateService,
   'modelport.service.logs': showServiceLogs,
-  'modelport.service.test': testService,
+  'modelport.service.invoke': invokeService,
   'modelport.service.copyScoringUri': copyScoringUri,
   'modelport.service.copyKey': copyKey,
   'modelport.service.regenerateKey': regenerateKey,

@@ -62,9 +62,9 @@ suite('Modelport in a real VS Code', () => {
     await screenshot('tree-healthy-service.png', ['.monaco-list-row:has-text("fashion-svc")', '.monaco-list-row:has-text("Version 1")']);
   });
 
-  test('Test Endpoint scores a sample image with the key from SecretStorage', async () => {
+  test('Invoke with a File scores a sample image with the key from SecretStorage', async () => {
     const image = join(projectDir(), 'fashion', 'sneaker.png');
-    const answer = (await vscode.commands.executeCommand('modelport.service.test', 'fashion-svc', { file: image, show: false })) as { status: number; body: { predictions: Array<Array<{ label: string }>> } };
+    const answer = (await vscode.commands.executeCommand('modelport.service.invoke', 'fashion-svc', { file: image, show: false })) as { status: number; body: { predictions: Array<Array<{ label: string }>> } };
     assert.equal(answer?.status, 200, JSON.stringify(answer ?? api.lastOutcome()?.error?.message));
     assert.equal(answer.body.predictions[0]?.[0]?.label, 'Sneaker');
     // And directly, as any client would: without the key it is refused.

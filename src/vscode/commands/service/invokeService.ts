@@ -1,4 +1,4 @@
-// Modelport: Test Endpoint: posts a file (an image, or a JSON request) to the service and shows the answer.
+// Modelport: Invoke with a File: posts a file (an image, or a JSON request) to the service and shows the answer.
 import { readFile } from 'node:fs/promises';
 import { BadRequestError } from '../../../core/errors';
 import { requestContentType, requestContentTypes } from '../../../core/http/requestContentTypes';
@@ -7,7 +7,7 @@ import type { CommandDeps } from '../../common/deps';
 import { authorization } from '../../common/credentials';
 import { serviceFor } from '../../common/serviceArg';
 
-export interface TestArgs {
+export interface InvokeArgs {
   /** A request file: .json is sent as JSON, images as their own content type. */
   file: string;
   /** A JSON body instead of a file. */
@@ -17,9 +17,9 @@ export interface TestArgs {
 }
 
 
-export async function testService(deps: CommandDeps, target?: unknown, rawArgs?: unknown): Promise<{ status: number; body: unknown }> {
-  const args = { ...optionsOf<TestArgs>(target), ...optionsOf<TestArgs>(rawArgs) };
-  const service = await serviceFor(deps, target, 'Test Endpoint');
+export async function invokeService(deps: CommandDeps, target?: unknown, rawArgs?: unknown): Promise<{ status: number; body: unknown }> {
+  const args = { ...optionsOf<InvokeArgs>(target), ...optionsOf<InvokeArgs>(rawArgs) };
+  const service = await serviceFor(deps, target, 'Invoke with a File');
   let body: Buffer | string;
   let contentType: string;
   if (args.body !== undefined) {

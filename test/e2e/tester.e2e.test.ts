@@ -1,0 +1,338 @@
+// The endpoint tester panel in real headless Chromium: the built bundle (run `npm run build` first) in its real
+// HTML and CSP, the real host controller on the Node side, real scoring services on loopback. Every input mode,
+// errors, keys, history, snippets and a load test; screenshots in a dark and a light theme go to
+// test-results/screenshots/tester-*.png.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { modelConfigSchema } from '../../src/core/modelConfig';
+import type { TesterServiceSource } from '../../src/vscode/webviews/testerController';
+import { startService, type RunningService } from '../helpers/startService';
+import { chromiumArgs, openHarness, startAssetServer, type AssetServer, type Harness, type PageGlobals } from './harness';
+
+const fashionDir = 'samples/fashion-mnist';
+const expected = JSON.parse(readFileSync(`${fashionDir}/images/expected.json`, 'utf8')) as Record<string, string>;
+const secretKey = 'e2e-secret-key-7f3a9c';
+const shots = 'test-results/screenshots';
+
+function image(name: string): { name: string; mime: string; bytes: Uint8Array } {
+  return { name, mime: name.endsWith('.jpg') ? 'image/jpeg' : 'image/png', bytes: new Uint8Array(readFileSync(`${fashionDir}/images/${name}`)) };
+}
+function fileArg(name: string): { name: string; type: string; base64: string } {
+  const i = image(name);
+  return { name, type: i.mime, base64: Buffer.from(i.bytes).toString('base64') };
+}
+
+async function text(page: Page, selector: string): Promise<string> {
+  return (await page.locator(selector).innerText()).replace(/\s+/g, ' ').trim();
+}
+
+/** Waits until the element's text contains `needle` (the UI updates asynchronously). */
+async function waitText(page: Page, selector: string, needle: string, timeout = 15_000): Promise<string> {
+  await page.waitForFunction(
+    ([sel, n]) => ((globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector(sel)?.textContent ?? '').includes(n),
+    [selector, needle] as const,
+    { timeout },
+  ).catch(async (err: Error) => {
+    throw new Error(`'${needle}' never appeared in ${selector}; it shows: ${await text(page, selector).catch(() => '(missing)')}\n${err.message}`);
+  });
+  return text(page, selector);
+}
+
+/** Picks an option of a vscode-single-select the way a user does: open it, click the option. */
+async function choose(page: Page, selectId: string, label: string): Promise<void> {
+  await page.locator(`#${selectId}`).click();
+  await page.locator(`#${selectId} li[role="option"]`, { hasText: label }).first().click();
+}
+
+async function radio(page: Page, groupId: string, label: string): Promise<void> {
+  await page.locator(`#${groupId} vscode-radio`, { hasText: label }).click();
+}
+
+async function tab(page: Page, name: string): Promise<void> {
+  await page.locator('vscode-tab-header', { hasText: name }).click();
+}
+
+async function sendAndWait(h: Harness, button: string): Promise<string> {
+  const before = h.sent.filter((m) => m.includes('"request/finished"') || m.includes('"request/failed"')).length;
+  await h.page.locator(button).click();
+  const deadline = Date.now() + 20_000;
+  while (h.sent.filter((m) => m.includes('"request/finished"') || m.includes('"request/failed"')).length === before) {
+    if (Date.now() > deadline) throw new Error('no answer to the request');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  await h.flush();
+  return text(h.page, '#status-line');
+}
+
+async function topLabels(page: Page): Promise<string[]> {
+  return page.locator('#predictions .top-label').allInnerTexts();
+}
+
+async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate(() => (globalThis as unknown as PageGlobals).__cspViolations);
+}
+
+describe('endpoint tester panel in Chromium', { timeout: 240_000 }, () => {
+  let open: RunningService;
+  let secured: RunningService;
+  let assets: AssetServer;
+  let browser: Browser;
+  let services: TesterServiceSource;
+
+  before(async () => {
+    assert.ok(existsSync('dist/webview/tester.js'), 'run `npm run build` first: dist/webview/tester.js is missing');
+    mkdirSync(shots, { recursive: true });
+    [open, secured, assets, browser] = await Promise.all([
+      startService({ model: [fashionDir] }),
+      startService({ model: [fashionDir] }, { MODELPORT_AUTH_MODE: 'key', MODELPORT_PRIMARY_KEY: secretKey }),
+      startAssetServer(),
+      chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs }),
+    ]);
+    const preprocess = modelConfigSchema.parse(JSON.parse(readFileSync(`${fashionDir}/model.json`, 'utf8'))).preprocess;
+    services = {
+      list: async () => [
+        { name: 'fashion', scoringUri: `${open.url}/score`, authMode: 'none', state: 'Healthy', models: ['fashion-mnist:1'] },
+        { name: 'fashion-secure', scoringUri: `${secured.url}/score`, authMode: 'key', state: 'Healthy', models: ['fashion-mnist:1'] },
+      ],
+      authorization: async (name) => (name === 'fashion-secure' ? `Bearer ${secretKey}` : undefined),
+      preprocessSpec: async () => preprocess,
+    };
+  });
+  after(async () => {
+    await browser?.close();
+    await Promise.all([open?.close(), secured?.close(), assets?.close()]);
+  });
+
+  describe('dark theme', () => {
+    let h: Harness;
+    before(async () => {
+      h = await openHarness(browser, assets, { theme: 'dark', services });
+    });
+    after(() => h.close());
+
+    test('loads under the strict CSP, lists the services and prefills JSON and V2 from the service', async () => {
+      const meta = await waitText(h.page, '#target-meta', `${open.url}/score`);
+      assert.match(meta, /no auth/);
+      assert.match(meta, /V2 model fashion-mnist/);
+      const json = await h.page.locator('#json-body').evaluate((el) => (el as unknown as { value: string }).value);
+      assert.match(json, /"data"/, 'JSON prefilled from the swagger example');
+      const v2 = await h.page.locator('#v2-body').evaluate((el) => (el as unknown as { value: string }).value);
+      assert.match(v2, /"name": "image"/);
+      assert.match(v2, /"shape": \[1, 1, 28, 28\]/);
+      assert.deepEqual(await cspViolations(h.page), []);
+      assert.deepEqual(h.pageErrors, []);
+    });
+
+    test('image from the file picker, sent as raw bytes: the right label tops the chart', async () => {
+      h.pickNext.push([image('sneaker.png')]);
+      await h.page.locator('#pick-images').click();
+      await h.page.locator('.thumb img').first().waitFor();
+      const status = await sendAndWait(h, '#send-image');
+      assert.match(status, /200 OK/);
+      assert.match(status, /Server \d/);
+      assert.match(status, /Request id [0-9a-f-]{36}/);
+      assert.deepEqual(await topLabels(h.page), ['Sneaker']);
+      assert.equal(await h.page.locator('#predictions svg.bar-chart g.bar').count(), 3, 'top-3 bars');
+      await h.page.screenshot({ path: `${shots}/tester-image-dark.png`, fullPage: true });
+    });
+
+    test('drag and drop several images, sent as one base64 JSON batch', async () => {
+      await h.page.locator('#clear-images').click();
+      const names = ['trouser.png', 'bag.png', 'ankle-boot.png'];
+      await h.page.evaluate((files) => (globalThis as unknown as PageGlobals).__harness.drop('#drop-zone', files), names.map(fileArg));
+      await h.page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('.thumb').length === 3);
+      assert.equal(await h.page.locator('#encoding vscode-radio[checked]').innerText(), 'Base64 JSON', 'raw bytes carry one image: a batch switches to base64 JSON');
+      assert.equal(await h.page.locator('#encoding vscode-radio[disabled]').innerText(), 'Raw bytes');
+      const status = await sendAndWait(h, '#send-image');
+      assert.match(status, /200 OK/);
+      assert.match(status, /3 images as base64 JSON/);
+      assert.deepEqual(await topLabels(h.page), names.map((n) => expected[n]));
+    });
+
+    test('paste an image and send it as a V2 tensor preprocessed by the host', async () => {
+      await h.page.locator('#clear-images').click();
+      await h.page.evaluate((files) => (globalThis as unknown as PageGlobals).__harness.paste(files), [fileArg('dress.png'), fileArg('sneaker-large.jpg')]);
+      await h.page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('.thumb').length === 2);
+      await radio(h.page, 'encoding', 'V2 tensor');
+      const status = await sendAndWait(h, '#send-image');
+      assert.match(status, /200 OK/);
+      assert.match(status, /2 images as a V2 tensor/);
+      const body = await h.page.locator('#response pre.body').textContent();
+      assert.match(body ?? '', /"model_name": "fashion-mnist"/);
+      assert.match(body ?? '', /"shape": \[\s*2,\s*10\s*\]/);
+    });
+
+    test('JSON mode: invalid JSON is refused before sending; the service error is shown', async () => {
+      await tab(h.page, 'JSON');
+      await h.page.locator('#json-body textarea').fill('{"data": ');
+      const refused = await sendAndWait(h, '#send-json');
+      assert.match(refused, /Not sent/);
+      assert.match(await text(h.page, '#error-box'), /not valid JSON/);
+      await h.page.locator('#json-body textarea').fill('{"data": "not a tensor"}');
+      const status = await sendAndWait(h, '#send-json');
+      assert.match(status, /400/);
+      const error = await text(h.page, '#error-box');
+      assert.match(error, /The service answered with an error/);
+      assert.doesNotMatch(error, /^\s*$/);
+      await h.page.screenshot({ path: `${shots}/tester-error-dark.png`, fullPage: true });
+      await h.page.locator('#reset-json').click();
+      const status2 = await sendAndWait(h, '#send-json');
+      assert.match(status2, /200 OK/, 'the swagger example scores');
+    });
+
+    test('V2 mode: the prefilled request scores', async () => {
+      await tab(h.page, 'V2 tensor');
+      const status = await sendAndWait(h, '#send-v2');
+      assert.match(status, /200 OK/);
+      assert.match((await h.page.locator('#response pre.body').textContent()) ?? '', /"outputs"/);
+    });
+
+    test('a service with key auth: the host adds the key, the snippet masks it, Copy puts it in the clipboard', async () => {
+      await choose(h.page, 'target', 'fashion-secure');
+      await waitText(h.page, '#target-meta', 'key auth · key set');
+      await tab(h.page, 'Image');
+      await h.page.locator('#clear-images').click();
+      h.pickNext.push([image('coat.png')]);
+      await h.page.locator('#pick-images').click();
+      await h.page.locator('.thumb img').first().waitFor();
+      await radio(h.page, 'encoding', 'Raw bytes');
+      const status = await sendAndWait(h, '#send-image');
+      assert.match(status, /200 OK/);
+      assert.deepEqual(await topLabels(h.page), ['Coat']);
+      const snippet = (await h.page.locator('#snippet').textContent()) ?? '';
+      assert.match(snippet, /curl -X POST/);
+      assert.match(snippet, /Authorization: Bearer <your-key>/);
+      assert.match(snippet, /--data-binary @'coat.png'/);
+      await radio(h.page, 'snippet-lang', 'Python requests');
+      assert.match((await h.page.locator('#snippet').textContent()) ?? '', /requests\.post\(url, data=body/);
+      await h.page.locator('#snippet-copy').click();
+      await waitText(h.page, '#notice', 'Copied the Python snippet');
+      assert.match(h.clipboard.at(-1) ?? '', new RegExp(`"Authorization": "Bearer ${secretKey}"`));
+      assert.ok(!h.sent.some((m) => m.includes(secretKey)), 'the key never reaches the webview');
+      await h.page.screenshot({ path: `${shots}/tester-snippet-dark.png`, fullPage: true });
+    });
+
+    test('any URL: 401 without a key, then Set key… (kept by the host) and it answers', async () => {
+      await choose(h.page, 'target', 'Other URL');
+      await h.page.locator('#custom-url input').fill(`${secured.url}/score`);
+      await h.page.locator('#custom-model input').fill('fashion-mnist');
+      await h.page.locator('#use-url').click();
+      await waitText(h.page, '#target-meta', 'no key');
+      const denied = await sendAndWait(h, '#send-image');
+      assert.match(denied, /401/);
+      assert.match(await text(h.page, '#error-box'), /credentials|key|token|Authorization/i);
+      h.keyAnswer = secretKey;
+      await h.page.locator('#set-key').click();
+      await waitText(h.page, '#target-meta', 'key set');
+      const status = await sendAndWait(h, '#send-image');
+      assert.match(status, /200 OK/);
+      assert.ok(!h.sent.some((m) => m.includes(secretKey)), 'the key never reaches the webview');
+    });
+
+    test('history lists every request with its request id and re-runs one', async () => {
+      await h.flush();
+      const items = h.page.locator('#history .history-item');
+      const count = await items.count();
+      assert.ok(count >= 8, `history has ${count} entries`);
+      const firstText = await items.first().innerText();
+      assert.match(firstText, /[0-9a-f]{8}-[0-9a-f]{4}-/);
+      await items.first().locator('vscode-toolbar-button[title="Run again"]').click();
+      await h.page.waitForFunction((n) => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('#history .history-item').length === n + 1, count);
+      assert.match(await text(h.page, '#status-line'), /200 OK/);
+      h.page.on('dialog', (d) => void d.dismiss());
+    });
+
+    test('load test: bounded, live chart, summary that copies', async () => {
+      await choose(h.page, 'target', 'fashion');
+      await tab(h.page, 'Image');
+      await h.page.locator('#clear-images').click();
+      h.pickNext.push([image('sandal.png')]);
+      await h.page.locator('#pick-images').click();
+      await h.page.locator('.thumb img').first().waitFor();
+      await radio(h.page, 'encoding', 'Raw bytes');
+      assert.match(await sendAndWait(h, '#send-image'), /200 OK/);
+      await tab(h.page, 'Load test');
+      await h.page.locator('#load-n input').fill('1500');
+      await h.page.locator('#load-c input').fill('4');
+      await h.page.locator('#load-d input').fill('20');
+      await h.page.locator('#load-start').click();
+      await waitText(h.page, '#load-summary', 'Throughput', 30_000);
+      const summary = (await h.page.locator('#load-summary').textContent()) ?? '';
+      assert.match(summary, /1500 completed of 1500 started, concurrency 4/);
+      assert.match(summary, /Succeeded: +1500 +Failed: 0/);
+      assert.ok(h.sent.some((m) => m.includes('"loadtest/progress"')), 'progress streamed');
+      assert.ok((await h.page.locator('#load-charts path.series.p99').count()) === 1);
+      await h.page.locator('#load-copy').click();
+      await h.flush();
+      await new Promise((r) => setTimeout(r, 100));
+      assert.match(h.clipboard.at(-1) ?? '', /^Load test of fashion/);
+      await h.page.screenshot({ path: `${shots}/tester-loadtest-dark.png`, fullPage: true });
+    });
+
+    test('keyboard: Enter on the drop zone opens the picker, Ctrl+Enter sends', async () => {
+      await tab(h.page, 'Image');
+      await h.page.locator('#clear-images').click();
+      h.pickNext.push([image('t-shirt-top.png')]);
+      await h.page.locator('#drop-zone').focus();
+      await h.page.keyboard.press('Enter');
+      await h.page.locator('.thumb img').first().waitFor();
+      const before = h.sent.filter((m) => m.includes('"request/finished"')).length;
+      await h.page.keyboard.press('Control+Enter');
+      await h.page.waitForFunction(() => true);
+      const deadline = Date.now() + 15_000;
+      while (h.sent.filter((m) => m.includes('"request/finished"')).length === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+      await h.flush();
+      assert.deepEqual(await topLabels(h.page), ['T-shirt/top']);
+    });
+
+    test('invalid messages are ignored and logged on both sides', async () => {
+      await h.page.evaluate(() => (globalThis as unknown as PageGlobals).__harness.postRaw({ type: 'request/send', input: { mode: 'json' } }));
+      await h.page.evaluate(() => (globalThis as unknown as PageGlobals).__harness.postRaw({ type: 'shell/exec', command: 'rm -rf /' }));
+      await h.page.evaluate(() => (globalThis as unknown as PageGlobals).__deliver(JSON.stringify({ type: 'target/info', info: { key: 1 } })));
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(h.logs.filter((l) => l.startsWith('warn tester: ignored an invalid message')).length, 2);
+      assert.ok(h.pageConsole.some((l) => l.includes('ignored an invalid message from the host: target/info')));
+      assert.deepEqual(await cspViolations(h.page), []);
+      assert.deepEqual(h.pageErrors, []);
+    });
+
+    test('keeps its state across a reload (getState/setState)', async () => {
+      await tab(h.page, 'JSON');
+      await h.page.locator('#json-body textarea').fill('{"data": [[1, 2, 3]]}');
+      await new Promise((r) => setTimeout(r, 100));
+      const again = await openHarness(browser, assets, { theme: 'dark', services, savedState: h.savedState(), store: h.store });
+      try {
+        await waitText(again.page, '#target-meta', '/score');
+        const json = await again.page.locator('#json-body').evaluate((el) => (el as unknown as { value: string }).value);
+        assert.equal(json, '{"data": [[1, 2, 3]]}');
+        assert.ok((await again.page.locator('#history .history-item').count()) > 5, 'history is per workspace');
+      } finally {
+        await again.close();
+      }
+    });
+  });
+
+  describe('light theme', () => {
+    test('image result, history and a narrow side-panel layout', async () => {
+      const h = await openHarness(browser, assets, { theme: 'light', services });
+      try {
+        await waitText(h.page, '#target-meta', '/score');
+        h.pickNext.push([image('pullover.png'), image('shirt.png')]);
+        await h.page.locator('#pick-images').click();
+        await h.page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('.thumb').length === 2);
+        const status = await sendAndWait(h, '#send-image');
+        assert.match(status, /200 OK/);
+        assert.equal((await topLabels(h.page))[0], 'Pullover');
+        await h.page.screenshot({ path: `${shots}/tester-image-light.png`, fullPage: true });
+        await h.page.setViewportSize({ width: 380, height: 900 });
+        await h.page.screenshot({ path: `${shots}/tester-sidebar-light.png`, fullPage: true });
+        assert.deepEqual(await cspViolations(h.page), []);
+        assert.deepEqual(h.pageErrors, []);
+      } finally {
+        await h.close();
+      }
+    });
+  });
+});
