@@ -175,6 +175,8 @@ describe('fashion-mnist image model over /score', () => {
     assert.deepEqual((v2 as { consumes: string[] }).consumes.slice(0, 2), ['application/json', 'image/jpeg']);
     const input = (v2 as { definitions: { ServiceInput: { example: { data: unknown[] } } } }).definitions.ServiceInput;
     assert.ok(Array.isArray(input.example.data), 'the input example comes from the model signature');
+    const scored = await fetch(`${svc.url}/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input.example) });
+    assert.equal(scored.status, 200, 'the swagger example can be posted as it is');
     const v3 = (await json(await fetch(`${svc.url}/swagger.json?version=3`))) as Record<string, unknown>;
     assert.equal(v3.openapi, '3.0.3');
     const v31 = (await json(await fetch(`${svc.url}/swagger.json?version=3.1`))) as Record<string, unknown>;

@@ -9,13 +9,20 @@ function exampleValue(type: TensorSpec['type']): unknown {
   return type.startsWith('float') ? 0.0 : 0;
 }
 
-/** A nested array for one row: dynamic dims become 1, and very large rows are cut to keep documents small. */
+/** Examples up to this many values are complete (and can be posted as they are); larger ones are cut. */
+const fullExampleLimit = 4096;
+
+/**
+ * A nested array for one row, dynamic dims set to 1. Complete when it is small enough to post as it is
+ * (a 28×28 image is 784 values); a 3×224×224 input is cut to keep swagger documents small.
+ */
 function exampleTensor(spec: TensorSpec): unknown {
   const dims = spec.shape.map((d) => (typeof d === 'number' && d > 0 ? d : 1));
+  const complete = dims.reduce((a, b) => a * b, 1) <= fullExampleLimit;
   const build = (level: number): unknown => {
     const size = dims[level] ?? 1;
-    if (level === dims.length - 1) return new Array(Math.min(size, 16)).fill(exampleValue(spec.type));
-    return Array.from({ length: Math.min(size, 4) }, () => build(level + 1));
+    if (level === dims.length - 1) return new Array(complete ? size : Math.min(size, 16)).fill(exampleValue(spec.type));
+    return Array.from({ length: complete ? size : Math.min(size, 4) }, () => build(level + 1));
   };
   return dims.length === 0 ? exampleValue(spec.type) : build(0);
 }
