@@ -45,7 +45,9 @@ export async function createService(options: ServeOptions, logger: Logger, env: 
       const first = models.first;
       if (!first) throw new ConfigError(`No model found in ${options.modelDir}.`);
       if (models.models.length > 1) logger.info(`POST /score scores ${first.name}:${first.version}; every model is reachable through /v2/models/{name}.`);
-      scorer = new OnnxScorer(first, logger);
+      const onnxScorer = new OnnxScorer(first, logger);
+      await onnxScorer.warmUp(logger);
+      scorer = onnxScorer;
     }
   } catch (err) {
     await models.close();

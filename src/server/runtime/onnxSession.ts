@@ -111,6 +111,11 @@ export class OnnxSession {
     return this.batcher ? this.batcher.run(feeds, outputNames) : this.execute(feeds, outputNames);
   }
 
+  /** One run that skips the batcher: start-up warm-up must not wait for a batch to fill, nor count in its metrics. */
+  async warmUp(feeds: Feeds): Promise<void> {
+    await this.execute(feeds, undefined);
+  }
+
   private async runHere(feeds: Feeds, outputNames: readonly string[] | undefined): Promise<Feeds> {
     const Tensor = ort().Tensor;
     const ortFeeds: Record<string, Tensor> = {};

@@ -81,6 +81,7 @@ export class SessionWorkers {
           if (!call) return;
           slot.calls.delete(m.id);
           slot.busy -= 1;
+          if (slot.busy === 0) slot.worker.unref();
           if (m.outputs) call.resolve(m.outputs);
           else call.reject(new Error(m.error ?? 'the model run failed'));
         });
@@ -100,6 +101,9 @@ export class SessionWorkers {
     let slot = this.slots[0] as Slot;
     for (const s of this.slots) if (s.busy < slot.busy) slot = s;
     const id = this.nextId++;
+    // An idle worker must not keep the process alive, a busy one must: nothing else may be holding the event
+    // loop open while a run is awaited (during start-up, before the server listens).
+    if (slot.busy === 0) slot.worker.ref();
     slot.busy += 1;
     return new Promise<Feeds>((resolve, reject) => {
       slot.calls.set(id, { resolve, reject });
@@ -116,4 +120,5 @@ function failAll(slot: Slot, err: Error): void {
   for (const call of slot.calls.values()) call.reject(err);
   slot.calls.clear();
   slot.busy = 0;
+  slot.worker.unref();
 }

@@ -15,6 +15,9 @@ import type { ScoreRequest, ScoreResult, Scorer, ScorerDescription } from '../sc
 import { inferPreprocess } from './inferPreprocess';
 import { sampleRequest, sampleResponse } from './samples';
 
+/** A 1×1 grey PNG: enough to load and exercise the image decoder once. */
+const onePixelPng = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==', 'base64');
+
 const imageTypes = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'image/tiff', 'image/avif'];
 
 export class OnnxScorer implements Scorer {
@@ -151,6 +154,24 @@ export class OnnxScorer implements Scorer {
         return [name, tensorToJson(value, true)];
       }),
     );
+  }
+
+  /**
+   * One model run on its example input and, for image models, one image decode, before the service reports
+   * healthy: the first real request would otherwise pay for onnxruntime's and sharp's lazy start-up (tens to a
+   * hundred milliseconds). A model that rejects the example only loses the warm-up.
+   */
+  async warmUp(logger: Logger): Promise<void> {
+    const started = performance.now();
+    try {
+      const example = sampleRequest(this.input, this.session.signature) as { data?: unknown; inputs?: Record<string, unknown> };
+      const feeds = example.inputs ? this.namedFeeds(example.inputs) : { [this.input.name]: this.tensorFor(this.input, example.data) };
+      await this.session.warmUp(feeds);
+      if (this.preprocess) await imagesToTensor([onePixelPng], this.preprocess);
+      logger.debug(`Model ${this.name} warmed up in ${(performance.now() - started).toFixed(1)} ms`);
+    } catch (err) {
+      logger.debug(`Model ${this.name}: warm-up skipped (${err instanceof Error ? err.message : String(err)})`);
+    }
   }
 
   describe(): ScorerDescription {
