@@ -13,6 +13,7 @@ import { ServiceLogChannels } from './vscode/serviceLogChannels';
 import { readSettings } from './vscode/settings';
 import { WorkspaceTreeProvider } from './vscode/tree/workspaceTreeProvider';
 import type { WorkspaceNode } from './vscode/tree/workspaceNodes';
+import type { TesterOutcome } from './vscode/webviews/testerController';
 import { registerTesterPanel } from './vscode/webviews/testerPanel';
 import { serviceSourceFromLifecycle } from './vscode/webviews/testerServices';
 import { readModelConfig } from './server/models/modelConfigFile';
@@ -27,6 +28,8 @@ export interface ModelportApi {
   workspace(): ModelportWorkspace | undefined;
   lastOutcome(): CommandOutcome | undefined;
   followedLogs(): string[];
+  /** The endpoint tester: how its last request ended (status, predictions), as its panel shows it. */
+  tester: { lastOutcome(): TesterOutcome | undefined };
 }
 
 export function activate(context: vscode.ExtensionContext): ModelportApi | undefined {
@@ -72,7 +75,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
 
   // The endpoint tester reaches the services of whichever workspace is open when it asks.
   const services = (): ServiceLifecycle => deps.workspace().services;
-  registerTesterPanel(context, {
+  const tester = registerTesterPanel(context, {
     log,
     services: serviceSourceFromLifecycle(
       { list: () => services().list(), get: (n) => services().get(n), keys: (n) => services().keys(n), token: (n) => services().token(n) },
@@ -113,6 +116,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
     workspace: currentWorkspace,
     lastOutcome: () => lastOutcome,
     followedLogs: () => serviceLogs.names(),
+    tester: { lastOutcome: () => tester.lastOutcome() },
   };
 }
 

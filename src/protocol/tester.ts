@@ -173,8 +173,11 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('targets/update'), targets: z.array(targetOptionSchema), selectedKey: z.string().optional() }),
   z.object({ type: z.literal('target/info'), info: targetInfoSchema }),
-  z.object({ type: z.literal('image/added'), images: z.array(imagePayloadSchema).max(testerLimits.maxImages) }),
+  /** Images the host read (picker, or files given to `modelport.service.test`); `replace` drops the ones shown. */
+  z.object({ type: z.literal('image/added'), images: z.array(imagePayloadSchema).max(testerLimits.maxImages), replace: z.boolean().optional() }),
   z.object({ type: z.literal('input/load'), input: inputPayloadSchema }),
+  /** Asks the webview to do what its Send button does, on the given tab (default: the current one). */
+  z.object({ type: z.literal('request/trigger'), mode: z.enum(['image', 'json', 'v2']).optional() }),
   z.object({ type: z.literal('request/started'), requestId: z.string(), summary: z.string() }),
   z.object({ type: z.literal('request/finished'), result: resultViewSchema, snippets: snippetsSchema }),
   z.object({ type: z.literal('request/failed'), message: z.string(), requestId: z.string().optional() }),

@@ -100,10 +100,14 @@ export interface HarnessOptions {
   savedState?: unknown;
   /** Shared workspace storage, so a second page sees the first one's history. */
   store?: ReturnType<typeof memoryStore>;
+  /** Runs before the page loads: what a command does to a panel that is still starting. */
+  beforeLoad?: (controller: TesterController) => Promise<void>;
 }
 
 export interface Harness {
   page: Page;
+  /** The real host side, for what VS Code commands do to it (open on a target, with images). */
+  controller: TesterController;
   context: BrowserContext;
   /** Every message the host sent the webview, as JSON (to prove no key went there). */
   sent: string[];
@@ -132,6 +136,9 @@ export async function openHarness(browser: Browser, server: AssetServer, o: Harn
   const secrets = new Map<string, string>();
   const h: Harness = {
     page,
+    get controller(): TesterController {
+      return controller;
+    },
     context,
     sent: [],
     clipboard: [],
@@ -177,6 +184,10 @@ export async function openHarness(browser: Browser, server: AssetServer, o: Harn
   // The page side is plain JavaScript (harnessPage.js): the root tsconfig has no DOM types.
   await page.addInitScript({ content: `window.__harnessConfig = ${JSON.stringify({ theme: themes[o.theme], state: o.savedState ?? null })};` });
   await page.addInitScript({ path: join(root, 'test', 'e2e', 'harnessPage.js') });
+  if (o.beforeLoad) {
+    await o.beforeLoad(controller);
+    await delivery; // what it posted went nowhere: the panel is not loaded yet
+  }
   await page.goto(server.origin);
   return h;
 }

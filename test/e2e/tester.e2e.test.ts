@@ -314,6 +314,88 @@ describe('endpoint tester panel in Chromium', { timeout: 240_000 }, () => {
     });
   });
 
+  describe('opened by a command with images (modelport.service.test { service, images, send })', () => {
+    /** Waits until the host has sent `count` answers in all. */
+    async function answers(h: Harness, count: number): Promise<void> {
+      const deadline = Date.now() + 20_000;
+      while (h.sent.filter((m) => m.includes('"request/finished"') || m.includes('"request/failed"')).length < count) {
+        if (Date.now() > deadline) throw new Error(`no answer ${count}: ${h.logs.join('\n')}`);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      await h.flush();
+    }
+
+    test('a panel still loading gets the images once ready, shows them as picked and sends them', async () => {
+      const h = await openHarness(browser, assets, {
+        theme: 'dark',
+        services,
+        // As VS Code does on a new panel: the command runs before the webview said panel/ready.
+        // The bytes as VS Code's workspace.fs.readFile gives them in the extension host: a Node Buffer.
+        beforeLoad: (controller) =>
+          controller.open({ service: 'fashion-secure' }, { images: [{ name: 'sneaker.png', mime: 'image/png', bytes: readFileSync(`${fashionDir}/images/sneaker.png`) }], send: true }),
+      });
+      try {
+        await answers(h, 1);
+        assert.match(await text(h.page, '#status-line'), /200 OK/);
+        assert.deepEqual(await topLabels(h.page), ['Sneaker']);
+        assert.deepEqual(await h.page.locator('.thumb .thumb-name').allInnerTexts(), ['sneaker.png']);
+        assert.match(await text(h.page, '#target-meta'), new RegExp(`${secured.url}/score`));
+        const outcome = h.controller.lastOutcome;
+        assert.ok(outcome?.ok, JSON.stringify(outcome));
+        assert.equal(outcome.result.status, 200);
+        assert.equal(outcome.result.predictions?.[0]?.[0]?.label, 'Sneaker');
+        // The order the webview saw: its state first, then the images, then the trigger; the key never.
+        const types = h.sent.map((m) => (JSON.parse(m) as { type: string }).type);
+        assert.ok(types.indexOf('state/init') < types.lastIndexOf('image/added'));
+        assert.ok(types.lastIndexOf('image/added') < types.indexOf('request/trigger'));
+        assert.ok(!h.sent.some((m) => m.includes(secretKey)), 'no key reaches the webview');
+        assert.deepEqual(await cspViolations(h.page), []);
+        assert.deepEqual(h.pageErrors, []);
+      } finally {
+        await h.close();
+      }
+    });
+
+    test('a ready panel replaces its images, switches to the Image tab and sends like its Send button', async () => {
+      const h = await openHarness(browser, assets, { theme: 'dark', services });
+      try {
+        await waitText(h.page, '#target-meta', '/score');
+        // Picked as in VS Code, where the picker's bytes are Buffers too.
+        h.pickNext.push([image('pullover.png'), { name: 'shirt.png', mime: 'image/png', bytes: readFileSync(`${fashionDir}/images/shirt.png`) }]);
+        await h.page.locator('#pick-images').click();
+        await h.page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('.thumb').length === 2);
+        await tab(h.page, 'JSON');
+        await h.controller.open({ service: 'fashion' }, { images: [image('bag.png')], send: true });
+        await answers(h, 1);
+        assert.deepEqual(await h.page.locator('.thumb .thumb-name').allInnerTexts(), ['bag.png'], 'the command replaces the images shown');
+        assert.equal(await h.page.locator('vscode-tab-header', { hasText: 'Image' }).first().getAttribute('aria-selected'), 'true');
+        assert.ok(await h.page.locator('#send-image').isVisible(), 'the Image tab shows');
+        assert.match(await text(h.page, '#status-line'), /200 OK/);
+        // Sent as the panel's Send would: the encoding the earlier batch of two switched to stays.
+        assert.match(await text(h.page, '#status-line'), /'bag\.png' as base64 JSON/);
+        assert.deepEqual(await topLabels(h.page), ['Bag']);
+        await h.page.screenshot({ path: `${shots}/tester-preloaded-dark.png`, fullPage: true });
+
+        // request/trigger without images: the Send of the current tab (here JSON, with its prefilled example).
+        await tab(h.page, 'JSON');
+        await h.controller.open(undefined, { send: true });
+        await answers(h, 2);
+        assert.match(await text(h.page, '#status-line'), /200 OK/);
+        const last = h.controller.lastOutcome;
+        assert.ok(last?.ok, JSON.stringify(last));
+        assert.match(last.result.summary, /^JSON /);
+
+        // A trigger naming a tab that cannot send is refused by the schema, and logged.
+        await h.page.evaluate(() => (globalThis as unknown as PageGlobals).__deliver(JSON.stringify({ type: 'request/trigger', mode: 'load' })));
+        await new Promise((r) => setTimeout(r, 200));
+        assert.ok(h.pageConsole.some((l) => l.includes('ignored an invalid message from the host: request/trigger')));
+        assert.deepEqual(h.pageErrors, []);
+      } finally {
+        await h.close();
+      }
+    });
+  });
+
   describe('light theme', () => {
     test('image result, history and a narrow side-panel layout', async () => {
       const h = await openHarness(browser, assets, { theme: 'light', services });

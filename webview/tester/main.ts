@@ -637,7 +637,14 @@ const handlers: Handlers<HostMessage> = {
     }
     renderInfo();
   },
-  'image/added': (m) => addImages(m.images),
+  'image/added': (m) => {
+    if (m.replace) {
+      for (const image of images) URL.revokeObjectURL(image.url);
+      images = [];
+    }
+    selectTab('image');
+    addImages(m.images);
+  },
   'input/load': (m) => {
     const input = m.input;
     if (input.mode === 'json') {
@@ -653,6 +660,11 @@ const handlers: Handlers<HostMessage> = {
       addImages(input.images);
       selectTab('image');
     }
+  },
+  // What the Send button of that tab does (the host asks after it loaded the images of a command).
+  'request/trigger': (m) => {
+    if (m.mode) selectTab(m.mode);
+    send(m.mode);
   },
   'request/started': (m) => setSending(true, m.summary),
   'request/finished': (m) => {

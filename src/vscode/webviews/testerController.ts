@@ -21,6 +21,7 @@ import {
   type HistoryView,
   type HostMessage,
   type InputPayload,
+  type ResultView,
   type TargetInfo,
   type TargetOption,
   type WebviewMessage,
@@ -70,6 +71,17 @@ export interface TesterHostEnv {
   promptKey(targetLabel: string): PromiseLike<string | undefined>;
   log: TesterLog;
   fetch?: typeof fetch;
+  /** Told how every request ends (integration tests and the extension's API observe the panel through it). */
+  onOutcome?(outcome: TesterOutcome): void;
+}
+
+/** How the last request of a panel ended: the answer as the panel shows it, or why it was not sent. */
+export type TesterOutcome = { ok: true; result: ResultView } | { ok: false; message: string; requestId?: string };
+
+/** What a command gives the panel besides its target: images already read, and whether to send at once. */
+export interface TesterPreload {
+  images?: ImageInput[];
+  send?: boolean;
 }
 
 interface CustomTarget {
@@ -89,6 +101,15 @@ const secretKey = (scoringUri: string): string => `modelport.tester.key:${scorin
 
 function toBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/**
+ * The bytes as a plain Uint8Array, copied. `workspace.fs.readFile` gives a Node Buffer in the extension host,
+ * and VS Code serializes webview messages with JSON.stringify, which calls Buffer's toJSON before looking for
+ * typed arrays: a Buffer would arrive as `{ type: 'Buffer', data: [...] }` and the webview would refuse it.
+ */
+function plainBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes);
 }
 
 function storedInput(input: InputPayload): StoredInput {
@@ -140,6 +161,11 @@ export class TesterController {
   private inFlight: AbortController | undefined;
   private loadTest: AbortController | undefined;
   private disposed = false;
+  /** The webview has said `panel/ready`: messages posted now reach its handlers. */
+  private ready = false;
+  /** A preload that arrived before the webview was ready; delivered right after `state/init`. */
+  private pending: TesterPreload | undefined;
+  private outcome: TesterOutcome | undefined;
   private readonly handlers: Handlers<WebviewMessage>;
 
   constructor(
@@ -196,21 +222,51 @@ export class TesterController {
     }
   }
 
-  /** Selects a service (from the tree's Test Endpoint) or a URL; the webview follows. */
-  async open(target: { service: string } | { url: string; model?: string } | undefined): Promise<void> {
-    if (!target) return;
-    if ('service' in target) {
+  /**
+   * Selects a service (from the tree's Test Endpoint) or a URL; the webview follows. With a preload, the
+   * images appear in the panel as if picked (replacing those shown) and, with `send`, the panel sends them
+   * as its Send button would. A panel that is still loading gets them once it is ready.
+   */
+  async open(target: { service: string } | { url: string; model?: string } | undefined, preload?: TesterPreload): Promise<void> {
+    if (target && 'service' in target) {
       await this.refreshTargets();
       await this.select(`service:${target.service}`);
-    } else {
+    } else if (target) {
       await this.addCustom(target.url, target.model);
     }
+    if (!preload || (!preload.images?.length && !preload.send)) return;
+    if (this.ready) this.deliver(preload);
+    else this.pending = preload;
+  }
+
+  /** How the last request of this panel ended, if one was made. */
+  get lastOutcome(): TesterOutcome | undefined {
+    return this.outcome;
   }
 
   dispose(): void {
     this.disposed = true;
     this.inFlight?.abort();
     this.loadTest?.abort();
+  }
+
+  private deliver(preload: TesterPreload): void {
+    const images = (preload.images ?? []).filter((i) => i.bytes.byteLength <= testerLimits.maxImageBytes).slice(0, testerLimits.maxImages);
+    if (images.length < (preload.images?.length ?? 0)) {
+      this.post({ type: 'notice/show', level: 'error', message: `Only ${testerLimits.maxImages} images of at most ${testerLimits.maxImageBytes / 1024 / 1024} MB each can be sent; the others were left out.` });
+    }
+    if (images.length > 0) this.post({ type: 'image/added', images: images.map((i) => ({ name: i.name, mime: i.mime, bytes: plainBytes(i.bytes) })), replace: true });
+    if (preload.send) this.post({ type: 'request/trigger', mode: images.length > 0 ? 'image' : undefined });
+  }
+
+  private fail(message: string, requestId?: string): void {
+    this.record({ ok: false, message, requestId });
+    this.post({ type: 'request/failed', message, requestId });
+  }
+
+  private record(outcome: TesterOutcome): void {
+    this.outcome = outcome;
+    this.env.onOutcome?.(outcome);
   }
 
   private post(message: HostMessage): void {
@@ -261,6 +317,10 @@ export class TesterController {
     await this.refreshTargets();
     this.post({ type: 'state/init', targets: this.targets, selectedKey: this.selected, history: this.history.list().map(historyView) });
     if (this.selected) await this.loadInfo(this.selected, false);
+    this.ready = true;
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending) this.deliver(pending);
   }
 
   private async select(key: string): Promise<void> {
@@ -367,7 +427,7 @@ export class TesterController {
     if (images.length < picked.length) {
       this.post({ type: 'notice/show', level: 'error', message: `Only ${testerLimits.maxImages} images of at most ${testerLimits.maxImageBytes / 1024 / 1024} MB each can be sent; the others were left out.` });
     }
-    if (images.length > 0) this.post({ type: 'image/added', images: images.map((i) => ({ name: i.name, mime: i.mime, bytes: i.bytes })) });
+    if (images.length > 0) this.post({ type: 'image/added', images: images.map((i) => ({ name: i.name, mime: i.mime, bytes: plainBytes(i.bytes) })) });
   }
 
   private async preprocessFor(target: TargetOption): Promise<PreprocessSpec> {
@@ -393,7 +453,7 @@ export class TesterController {
   private async send(input: InputPayload): Promise<void> {
     const target = this.target();
     if (!target) {
-      this.post({ type: 'request/failed', message: 'Pick a service or enter a scoring URI first.' });
+      this.fail('Pick a service or enter a scoring URI first.');
       return;
     }
     this.inFlight?.abort();
@@ -407,7 +467,7 @@ export class TesterController {
       spec = buildRequest(testInput, { scoringUri: target.scoringUri, model: target.model });
       authorization = await this.authorization(target);
     } catch (err) {
-      this.post({ type: 'request/failed', message: (err as Error).message });
+      this.fail((err as Error).message);
       return;
     }
     this.last = { target, spec, authorization };
@@ -418,34 +478,32 @@ export class TesterController {
       const res = await sendRequest(spec, { authorization, signal: abort.signal, requestId, fetch: this.env.fetch });
       this.env.log.info(`tester: POST ${spec.url} ${res.status} ${res.totalMs.toFixed(1)}ms [${res.requestId}]`);
       await this.history.add({ ...base, status: res.status, ok: res.ok, totalMs: res.totalMs, serverMs: res.serverMs, requestId: res.requestId, outcome: outcomeOf(res) });
-      this.post({
-        type: 'request/finished',
-        result: {
-          requestId: res.requestId,
-          at,
-          summary: spec.summary,
-          url: spec.url,
-          status: res.status,
-          statusText: res.statusText,
-          ok: res.ok,
-          totalMs: res.totalMs,
-          serverMs: res.serverMs,
-          headers: res.headers,
-          contentType: res.contentType,
-          body: res.body,
-          bodyBytes: res.bodyBytes,
-          truncated: res.truncated,
-          errorMessage: res.errorMessage,
-          predictions: res.predictions,
-          imageNames: input.mode === 'image' ? input.images.map((i) => i.name) : undefined,
-        },
-        snippets: generateSnippets(spec, { authorization }),
-      });
+      const result: ResultView = {
+        requestId: res.requestId,
+        at,
+        summary: spec.summary,
+        url: spec.url,
+        status: res.status,
+        statusText: res.statusText,
+        ok: res.ok,
+        totalMs: res.totalMs,
+        serverMs: res.serverMs,
+        headers: res.headers,
+        contentType: res.contentType,
+        body: res.body,
+        bodyBytes: res.bodyBytes,
+        truncated: res.truncated,
+        errorMessage: res.errorMessage,
+        predictions: res.predictions,
+        imageNames: input.mode === 'image' ? input.images.map((i) => i.name) : undefined,
+      };
+      this.record({ ok: true, result });
+      this.post({ type: 'request/finished', result, snippets: generateSnippets(spec, { authorization }) });
     } catch (err) {
       const cancelled = (err as Error).name === 'AbortError';
       const message = cancelled ? 'Cancelled.' : (err as Error).message;
       if (!cancelled) await this.history.add({ ...base, ok: false, requestId, outcome: message });
-      this.post({ type: 'request/failed', message, requestId });
+      this.fail(message, requestId);
     } finally {
       if (this.inFlight === abort) this.inFlight = undefined;
     }

@@ -1,14 +1,15 @@
 // The endpoint tester in VS Code: a webview view (`modelport.views.tester`, side panel) and an editor panel,
 // both running the same bundle (dist/webview/tester.js) and the same host-side TesterController. The
 // composition root calls `registerTesterPanel(context, deps)` once; this file registers the view provider and
-// the commands `modelport.tester.open` and `modelport.service.test`.
+// the commands `modelport.tester.open`, `modelport.service.test` and `modelport.tester.testImage` (Explorer:
+// an image file → a service → the panel with that image, sent).
 import * as vscode from 'vscode';
 import type { ImageInput } from '../../core/client/request';
 import { requestContentType, requestContentTypes } from '../../core/http/requestContentTypes';
 import { testerLimits } from '../../protocol/tester';
-import { TesterController, type TesterHostEnv, type TesterLog, type TesterServiceSource } from './testerController';
+import { TesterController, type TesterHostEnv, type TesterLog, type TesterOutcome, type TesterPreload, type TesterServiceSource } from './testerController';
 import { createNonce, testerHtml } from './testerHtml';
-import { openTargetOf, type OpenTarget } from './testerTargets';
+import { openOptionsOf, openTargetOf, type OpenTarget } from './testerTargets';
 
 import { testerCommands, testerViewId } from './testerIds';
 
@@ -18,8 +19,41 @@ export interface TesterPanelDeps {
   log: TesterLog;
 }
 
+/** What registerTesterPanel gives the composition root: disposal, and how the last request ended. */
+export interface TesterPanels extends vscode.Disposable {
+  /** The last request any tester panel made, as it ended (the extension's API exposes it to integration tests). */
+  lastOutcome(): TesterOutcome | undefined;
+}
+
 /** Image extensions the picker offers: the request content types that are images. */
 const imageExtensions = Object.entries(requestContentTypes).filter(([, mime]) => mime.startsWith('image/')).map(([ext]) => ext.slice(1));
+
+const fileName = (uri: vscode.Uri): string => uri.path.split('/').pop() ?? 'image';
+
+/**
+ * Reads image files for the panel, as the picker and the commands do: at most `maxImages`, each checked
+ * before reading so that a huge file is refused without loading it. What is skipped is said in a warning.
+ */
+async function readImages(uris: readonly vscode.Uri[]): Promise<ImageInput[]> {
+  const images: ImageInput[] = [];
+  if (uris.length > testerLimits.maxImages) {
+    void vscode.window.showWarningMessage(`The tester sends at most ${testerLimits.maxImages} images at once; the first ${testerLimits.maxImages} were taken.`);
+  }
+  for (const uri of uris.slice(0, testerLimits.maxImages)) {
+    const name = fileName(uri);
+    const mime = requestContentType(name);
+    if (!mime?.startsWith('image/')) {
+      void vscode.window.showWarningMessage(`${name} is not an image the tester sends (${imageExtensions.join(', ')}).`);
+      continue;
+    }
+    if ((await vscode.workspace.fs.stat(uri)).size > testerLimits.maxImageBytes) {
+      void vscode.window.showWarningMessage(`${name} is larger than ${testerLimits.maxImageBytes / 1024 / 1024} MB, the most the tester sends. Choose a smaller image.`);
+      continue;
+    }
+    images.push({ name, mime, bytes: await vscode.workspace.fs.readFile(uri) });
+  }
+  return images;
+}
 
 
 function webviewOptions(extensionUri: vscode.Uri): vscode.WebviewOptions {
@@ -41,7 +75,12 @@ function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
 }
 
 /** Connects one webview to its own controller; returns what disposes both. */
-function connect(webview: vscode.Webview, context: vscode.ExtensionContext, deps: TesterPanelDeps): { controller: TesterController; disposable: vscode.Disposable } {
+function connect(
+  webview: vscode.Webview,
+  context: vscode.ExtensionContext,
+  deps: TesterPanelDeps,
+  onOutcome: (outcome: TesterOutcome) => void,
+): { controller: TesterController; disposable: vscode.Disposable } {
   const env: TesterHostEnv = {
     post: (message) => webview.postMessage(message),
     secrets: context.secrets,
@@ -54,17 +93,7 @@ function connect(webview: vscode.Webview, context: vscode.ExtensionContext, deps
         title: 'Choose images to send',
         filters: { Images: imageExtensions },
       });
-      const images: ImageInput[] = [];
-      for (const uri of (uris ?? []).slice(0, testerLimits.maxImages)) {
-        const name = uri.path.split('/').pop() ?? 'image';
-        // Checked before reading: a huge file is refused without loading it.
-        if ((await vscode.workspace.fs.stat(uri)).size > testerLimits.maxImageBytes) {
-          void vscode.window.showWarningMessage(`${name} is larger than ${testerLimits.maxImageBytes / 1024 / 1024} MB, the most the tester sends. Choose a smaller image.`);
-          continue;
-        }
-        images.push({ name, mime: requestContentType(name) ?? '', bytes: await vscode.workspace.fs.readFile(uri) });
-      }
-      return images;
+      return readImages(uris ?? []);
     },
     promptKey: (label) =>
       vscode.window.showInputBox({
@@ -74,6 +103,7 @@ function connect(webview: vscode.Webview, context: vscode.ExtensionContext, deps
         ignoreFocusOut: true,
       }),
     log: deps.log,
+    onOutcome,
   };
   const controller = new TesterController(deps.services, env);
   const listener = webview.onDidReceiveMessage((data: unknown) => void controller.handle(data));
@@ -85,11 +115,12 @@ class TesterViewProvider implements vscode.WebviewViewProvider {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly deps: TesterPanelDeps,
+    private readonly onOutcome: (outcome: TesterOutcome) => void,
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
     view.webview.options = webviewOptions(this.context.extensionUri);
-    const { controller, disposable } = connect(view.webview, this.context, this.deps);
+    const { controller, disposable } = connect(view.webview, this.context, this.deps, this.onOutcome);
     this.controller = controller;
     view.onDidDispose(() => {
       disposable.dispose();
@@ -105,15 +136,17 @@ class TesterEditorPanel {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly deps: TesterPanelDeps,
+    private readonly onOutcome: (outcome: TesterOutcome) => void,
   ) {}
 
-  async show(target: OpenTarget): Promise<void> {
+  /** Opens (or reveals) the editor panel on a target; a preload's images show as if picked, `send` sends them. */
+  async show(target: OpenTarget, preload?: TesterPreload): Promise<void> {
     if (!this.panel) {
       const panel = vscode.window.createWebviewPanel('modelport.tester', 'Endpoint Tester', vscode.ViewColumn.Beside, {
         ...webviewOptions(this.context.extensionUri),
         retainContextWhenHidden: true,
       });
-      const { controller, disposable } = connect(panel.webview, this.context, this.deps);
+      const { controller, disposable } = connect(panel.webview, this.context, this.deps, this.onOutcome);
       panel.onDidDispose(() => {
         disposable.dispose();
         this.panel = undefined;
@@ -126,7 +159,7 @@ class TesterEditorPanel {
       this.panel.reveal();
     }
     this.panel.title = target && 'service' in target ? `Test ${target.service}` : 'Endpoint Tester';
-    await this.controller?.open(target);
+    await this.controller?.open(target, preload);
   }
 
   dispose(): void {
@@ -134,15 +167,76 @@ class TesterEditorPanel {
   }
 }
 
-/** Registers the tester's view provider and its two commands; everything goes into context.subscriptions. */
-export function registerTesterPanel(context: vscode.ExtensionContext, deps: TesterPanelDeps): vscode.Disposable {
-  const editor = new TesterEditorPanel(context, deps);
+/** `modelport.service.test`: any form openTargetOf accepts, plus `{ service, images?: string[], send?: boolean }`. */
+async function testService(editor: TesterEditorPanel, arg: unknown): Promise<void> {
+  const target = openTargetOf(arg);
+  const options = openOptionsOf(arg);
+  const images = options.images.length > 0 ? await readImages(options.images.map((p) => vscode.Uri.file(p))) : [];
+  // Nothing to send when every given image was refused (readImages said why).
+  const send = options.send && (options.images.length === 0 || images.length > 0);
+  await editor.show(target, images.length > 0 || send ? { images, send } : undefined);
+}
+
+/** Asks which service to test (the quick pick lists them with their state); undefined when dismissed. */
+async function pickService(deps: TesterPanelDeps): Promise<string | undefined> {
+  const services = (await deps.services?.list()) ?? [];
+  if (services.length === 0) {
+    void vscode.window.showInformationMessage('No service is deployed yet: deploy a model (right-click its .onnx file, Deploy Model…), then test it with this image.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    services.map((s) => ({ label: s.name, description: s.state, detail: s.scoringUri })),
+    { title: 'Test which endpoint with this image?', placeHolder: 'A deployed service', ignoreFocusOut: true },
+  );
+  return picked?.label;
+}
+
+/**
+ * `modelport.tester.testImage` from the Explorer: `(clicked, selected[])`, every selected image going as one
+ * batch; or `(uri, { service })` from code, which skips the question.
+ */
+async function testImage(editor: TesterEditorPanel, deps: TesterPanelDeps, clicked: unknown, second: unknown): Promise<void> {
+  if (!(clicked instanceof vscode.Uri)) {
+    void vscode.window.showInformationMessage('Right-click an image file in the Explorer to test an endpoint with it.');
+    return;
+  }
+  const selected = Array.isArray(second) && second.every((u) => u instanceof vscode.Uri) && second.some((u: vscode.Uri) => u.toString() === clicked.toString()) ? (second as vscode.Uri[]) : [clicked];
+  const given = second && typeof second === 'object' && !Array.isArray(second) ? (second as { service?: unknown }).service : undefined;
+  const service = typeof given === 'string' ? given : await pickService(deps);
+  if (!service) return;
+  const images = await readImages(selected);
+  if (images.length === 0) return;
+  await editor.show({ service }, { images, send: true });
+}
+
+/** A tester command: failures are logged and shown once, with the log a click away. */
+function guarded(deps: TesterPanelDeps, id: string, run: (...args: unknown[]) => Promise<void>): (...args: unknown[]) => Promise<void> {
+  return async (...args) => {
+    try {
+      await run(...args);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      deps.log.error(`${id} failed: ${message}`);
+      void vscode.window.showErrorMessage(`Endpoint Tester: ${message}`);
+    }
+  };
+}
+
+/** Registers the tester's view provider and its commands; everything goes into context.subscriptions. */
+export function registerTesterPanel(context: vscode.ExtensionContext, deps: TesterPanelDeps): TesterPanels {
+  let latest: TesterOutcome | undefined;
+  const onOutcome = (outcome: TesterOutcome): void => {
+    latest = outcome;
+  };
+  const editor = new TesterEditorPanel(context, deps, onOutcome);
   const disposables = [
-    vscode.window.registerWebviewViewProvider(testerViewId, new TesterViewProvider(context, deps)),
-    vscode.commands.registerCommand(testerCommands.open, (arg?: unknown) => editor.show(openTargetOf(arg))),
-    vscode.commands.registerCommand(testerCommands.testService, (arg?: unknown) => editor.show(openTargetOf(arg))),
+    vscode.window.registerWebviewViewProvider(testerViewId, new TesterViewProvider(context, deps, onOutcome)),
+    vscode.commands.registerCommand(testerCommands.open, guarded(deps, testerCommands.open, (arg) => editor.show(openTargetOf(arg)))),
+    vscode.commands.registerCommand(testerCommands.testService, guarded(deps, testerCommands.testService, (arg) => testService(editor, arg))),
+    vscode.commands.registerCommand(testerCommands.testImage, guarded(deps, testerCommands.testImage, (clicked, second) => testImage(editor, deps, clicked, second))),
     { dispose: () => editor.dispose() },
   ];
   context.subscriptions.push(...disposables);
-  return vscode.Disposable.from(...disposables);
+  const all = vscode.Disposable.from(...disposables);
+  return { dispose: () => all.dispose(), lastOutcome: () => latest };
 }

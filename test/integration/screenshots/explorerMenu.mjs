@@ -1,10 +1,11 @@
-// Screenshot of the Explorer's context menu on an .onnx file with Modelport's entries, in the real workbench.
+// Screenshots of the Explorer's context menu on an .onnx file with Modelport's entries, and on an image file
+// with the endpoint tester's (explorer-image-menu.png beside OUT.png), in the real workbench.
 // node explorerMenu.mjs SERVER_URL EXT_DIR WORKSPACE OUT.png   (run by scripts/integration.sh after the suites)
 // The extension is loaded from EXT_DIR in development mode, as the test runner loads it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 const { chromium } = require(process.env.PLAYWRIGHT_CORE || 'playwright-core');
@@ -35,6 +36,17 @@ try {
   await page.waitForTimeout(300);
   await page.screenshot({ path: out });
   console.log(`screenshot -> ${out}`);
+
+  // And on an image: the endpoint tester's entry.
+  await page.keyboard.press('Escape');
+  const imageRow = explorer.locator('.monaco-list-row', { hasText: 'sneaker.png' }).first();
+  await imageRow.waitFor({ timeout: 15_000 });
+  await imageRow.click({ button: 'right' });
+  await page.locator('.context-view .monaco-menu .action-label', { hasText: 'Test Endpoint with This Image…' }).first().waitFor({ timeout: 15_000 });
+  await page.waitForTimeout(300);
+  const imageOut = join(dirname(out), 'explorer-image-menu.png');
+  await page.screenshot({ path: imageOut });
+  console.log(`screenshot -> ${imageOut}`);
 } finally {
   await ctx.close();
   rmSync(udd, { recursive: true, force: true });

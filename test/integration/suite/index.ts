@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import Mocha from 'mocha';
 
 export function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 120_000 });
+  // MODELPORT_GREP=… runs only the matching tests (the extension host inherits the environment of host.sh start).
+  const mocha = new Mocha({ ui: 'tdd', color: false, timeout: 120_000, grep: process.env.MODELPORT_GREP || undefined });
   for (const f of readdirSync(__dirname).sort()) if (f.endsWith('.test.js')) mocha.addFile(join(__dirname, f));
   return new Promise((resolve, reject) => {
     const runner = mocha.run((failures) => {
