@@ -9,21 +9,42 @@ export interface InstanceSpec {
   args: string[];
   env: NodeJS.ProcessEnv;
   generation: number;
+  /** Node options before the CLI, e.g. `--inspect=127.0.0.1:0` for a service deployed with --debug. */
+  nodeArgs?: string[];
 }
 
-export class Instance {
+/** What the host and its proxy need of an instance, whether a child process or a container. */
+export interface ScoringInstance {
+  readonly generation: number;
+  /** Resolves with the loopback port the instance answers on once it is ready; rejects if it stops first. */
+  readonly ready: Promise<number>;
+  readonly exited: Promise<number | null>;
+  readonly port: number | undefined;
+  readonly pid: number | undefined;
+  /** The loopback port of its Node inspector, when it runs under one. */
+  readonly debugPort: number | undefined;
+  /** The container it runs in, for container instances. */
+  readonly containerId?: string | undefined;
+  begin(): void;
+  end(): void;
+  idle(): Promise<void>;
+  stop(graceMs?: number): Promise<void>;
+}
+
+export class Instance implements ScoringInstance {
   readonly child: ChildProcess;
   readonly generation: number;
   /** Resolves with the instance's port once it listens; rejects if it exits first. */
   readonly ready: Promise<number>;
   readonly exited: Promise<number | null>;
   port: number | undefined;
+  debugPort: number | undefined;
   inFlight = 0;
   private idleWaiters: Array<() => void> = [];
 
   constructor(spec: InstanceSpec, log: (line: string) => void) {
     this.generation = spec.generation;
-    this.child = spawn(spec.nodePath, [spec.cliPath, 'serve', '--port', '0', '--host', '127.0.0.1', ...spec.args], {
+    this.child = spawn(spec.nodePath, [...(spec.nodeArgs ?? []), spec.cliPath, 'serve', '--port', '0', '--host', '127.0.0.1', ...spec.args], {
       env: spec.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -38,7 +59,11 @@ export class Instance {
           resolve(this.port);
         }
       });
-      createInterface({ input: this.child.stderr! }).on('line', log);
+      createInterface({ input: this.child.stderr! }).on('line', (line) => {
+        const inspector = /^Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(line);
+        if (inspector && this.debugPort === undefined) this.debugPort = Number(inspector[1]);
+        log(line);
+      });
       void this.exited.then((code) => reject(new Error(`the scoring instance exited with code ${code} before it was ready`)));
     });
     this.ready.catch(() => undefined);

@@ -22,7 +22,7 @@ export async function instanceSpecFor(
   if (record.corsOrigins.length > 0) args.push('--cors-origins', record.corsOrigins.join(','));
 
   // Credentials travel in the environment, which only the owner can read, never on the command line.
-  const env: NodeJS.ProcessEnv = { ...baseEnv, SERVICE_NAME: record.name, SERVICE_VERSION: String(record.generation), MODELPORT_AUTH_MODE: record.authMode };
+  const env: NodeJS.ProcessEnv = { ...baseEnv, ...record.environment?.variables, SERVICE_NAME: record.name, SERVICE_VERSION: String(record.generation), MODELPORT_AUTH_MODE: record.authMode };
   delete env.AZUREML_MODEL_DIR;
   delete env.AZUREML_ENTRY_SCRIPT;
   delete env.SERVER_PORT;
@@ -31,5 +31,7 @@ export async function instanceSpecFor(
     env.MODELPORT_SECONDARY_KEY = keys.secondaryKey;
   }
   if (record.authMode === 'token' && keys) env.MODELPORT_TOKEN_SECRET = keys.tokenSecret;
-  return { ...runtime, args, env, generation: record.generation };
+  // --debug: the Node inspector on a free loopback port, which the instance prints and the host reports.
+  const nodeArgs = record.debug ? ['--inspect=127.0.0.1:0'] : [];
+  return { ...runtime, args, env, generation: record.generation, nodeArgs };
 }

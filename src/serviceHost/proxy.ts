@@ -2,7 +2,7 @@
 // switch between instances happens between requests, so an update never fails one (the way a cloud front
 // end moves traffic to a new revision). A crashed or missing instance answers 502/503 with a JSON message.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { Instance } from './instance';
+import type { ScoringInstance } from './instance';
 
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
 
@@ -19,7 +19,7 @@ function sendError(res: ServerResponse, status: number, message: string): void {
 export class ServiceProxy {
   readonly server: http.Server;
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  current: Instance | undefined;
+  current: ScoringInstance | undefined;
   /** Why there is no instance to forward to, for the 503 message. */
   unavailableReason = 'The service is starting.';
 

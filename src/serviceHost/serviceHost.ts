@@ -6,7 +6,11 @@ import { basename, dirname } from 'node:path';
 import { errorMessage } from '../core/errors';
 import { ServiceStore, type HostState, type StoredKeys } from '../core/services/serviceStore';
 import type { ServiceState } from '../core/services/types';
-import { Instance } from './instance';
+import { DockerCliRunner } from '../core/docker/dockerCliRunner';
+import { extraBuildArgs, extraRunArgs } from '../core/docker/engineArgs';
+import { ModelRegistry } from '../core/registry/modelRegistry';
+import { ContainerInstance } from './containerInstance';
+import { Instance, type ScoringInstance } from './instance';
 import { instanceSpecFor } from './instanceSpec';
 import { ServiceProxy } from './proxy';
 
@@ -15,6 +19,8 @@ function log(line: string): void {
 }
 
 const healthTimeoutMs = 120_000;
+/** A container instance may build its image first (when the deploying CLI did not). */
+const containerTimeoutMs = 900_000;
 const restartDelaysMs = [1000, 2000, 5000, 10_000, 30_000];
 
 export async function runServiceHost(serviceDir: string, runtime: { nodePath: string; cliPath: string }): Promise<number> {
@@ -26,18 +32,31 @@ export async function runServiceHost(serviceDir: string, runtime: { nodePath: st
   let crashes = 0;
   let queue: Promise<void> = Promise.resolve();
 
+  const instanceFields = (i: ScoringInstance): Pick<HostState, 'instancePid' | 'instanceContainer' | 'debugPort'> => ({
+    instancePid: i.pid,
+    instanceContainer: i.containerId,
+    debugPort: i.debugPort,
+  });
+
   const report = async (patch: Partial<HostState>): Promise<void> => {
     state = { ...state, ...patch, pid: process.pid, updatedTime: new Date().toISOString() };
     await store.writeHostState(name, state);
   };
 
-  const startInstance = async (): Promise<Instance> => {
+  const startInstance = async (): Promise<ScoringInstance> => {
     const record = await store.readRecord(name);
     const keys: StoredKeys | undefined = record.authMode === 'none' ? undefined : await store.readKeys(name);
-    const spec = await instanceSpecFor(record, keys, store.workspaceDir, runtime, process.env);
-    log(`starting instance for generation ${record.generation}`);
-    const instance = new Instance(spec, (line) => process.stdout.write(line + '\n'));
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the scoring instance was not ready after ${healthTimeoutMs / 1000} s`)), healthTimeoutMs).unref());
+    log(`starting ${record.computeType === 'docker' ? 'container' : 'instance'} for generation ${record.generation}`);
+    const write = (line: string): void => void process.stdout.write(line + '\n');
+    const instance: ScoringInstance =
+      record.computeType === 'docker'
+        ? new ContainerInstance(
+            { record, keys, registry: new ModelRegistry(store.workspaceDir), cliPath: runtime.cliPath, runner: new DockerCliRunner(), extraRunArgs: extraRunArgs(), extraBuildArgs: extraBuildArgs() },
+            write,
+          )
+        : new Instance(await instanceSpecFor(record, keys, store.workspaceDir, runtime, process.env), write);
+    const limitMs = record.computeType === 'docker' ? containerTimeoutMs : healthTimeoutMs;
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the scoring instance was not ready after ${limitMs / 1000} s`)), limitMs).unref());
     try {
       const port = await Promise.race([instance.ready, timeout]);
       const res = await fetch(`http://127.0.0.1:${port}/`);
@@ -63,7 +82,7 @@ export async function runServiceHost(serviceDir: string, runtime: { nodePath: st
           const next = await startInstance();
           proxy.current = next;
           crashes = 0;
-          await report({ state: 'Healthy', detail: undefined, instancePid: next.pid, generation: next.generation });
+          await report({ state: 'Healthy', detail: undefined, ...instanceFields(next), generation: next.generation });
           log('instance restarted');
         } catch (err) {
           log(`restart failed: ${errorMessage(err)}`);
@@ -74,13 +93,13 @@ export async function runServiceHost(serviceDir: string, runtime: { nodePath: st
     }, delay).unref();
   };
 
-  const watchCrash = (instance: Instance): void => {
+  const watchCrash = (instance: ScoringInstance): void => {
     void instance.exited.then(async (code) => {
       if (stopping || proxy.current !== instance) return;
       proxy.current = undefined;
       proxy.unavailableReason = `The service instance exited with code ${code}; it is being restarted. See the service logs.`;
       log(`instance exited with code ${code}`);
-      await report({ state: 'Unhealthy', detail: `The scoring instance exited with code ${code}; restarting.`, instancePid: undefined });
+      await report({ state: 'Unhealthy', detail: `The scoring instance exited with code ${code}; restarting.`, instancePid: undefined, instanceContainer: undefined, debugPort: undefined });
       scheduleRestart();
     });
   };
@@ -90,7 +109,7 @@ export async function runServiceHost(serviceDir: string, runtime: { nodePath: st
     const record = await store.readRecord(name);
     if (record.generation === state.generation && proxy.current) return;
     log(`update to generation ${record.generation} requested`);
-    let next: Instance;
+    let next: ScoringInstance;
     try {
       next = await startInstance();
     } catch (err) {
@@ -101,7 +120,7 @@ export async function runServiceHost(serviceDir: string, runtime: { nodePath: st
     }
     const old = proxy.current;
     proxy.current = next;
-    await report({ state: 'Healthy', detail: undefined, generation: next.generation, instancePid: next.pid, lastUpdate: { generation: record.generation, outcome: 'succeeded' } });
+    await report({ state: 'Healthy', detail: undefined, generation: next.generation, ...instanceFields(next), lastUpdate: { generation: record.generation, outcome: 'succeeded' } });
     log(`generation ${record.generation} is serving`);
     if (old) {
       await old.idle();
@@ -126,7 +145,7 @@ export async function runServiceHost(serviceDir: string, runtime: { nodePath: st
   try {
     const first = await startInstance();
     proxy.current = first;
-    await report({ state: 'Healthy', generation: first.generation, instancePid: first.pid, detail: undefined });
+    await report({ state: 'Healthy', generation: first.generation, ...instanceFields(first), detail: undefined });
     log('Healthy');
   } catch (err) {
     const reason = errorMessage(err);
@@ -152,7 +171,7 @@ export async function runServiceHost(serviceDir: string, runtime: { nodePath: st
           await current.stop();
         }
         await closed;
-        await report({ state: 'Stopped' as ServiceState, instancePid: undefined, detail: 'Stopped by request.' });
+        await report({ state: 'Stopped' as ServiceState, instancePid: undefined, instanceContainer: undefined, debugPort: undefined, detail: 'Stopped by request.' });
         log('stopped');
         resolveExit(0);
       });

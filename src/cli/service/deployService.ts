@@ -16,7 +16,10 @@ end of the service log). Progress lines go to stderr; the result to stdout.
 
 Options:
 ${deployFlagsHelp}
-  --target local              compute type (wins over the deployment config; default local)
+  --target local|docker       compute type (wins over the deployment config; default local). docker builds
+                              modelport/NAME:GENERATION and runs it (see docs/docker.md)
+  --debug                     run under the Node inspector on a loopback port (in 'service show --json':
+                              debugPort) for a debugger to attach to
   --port N                    the service's port (default: a free one; kept across updates)
   --workspace DIR             the workspace (default: $MODELPORT_WORKSPACE, else ./.modelport)
   --json                      print the service as JSON
@@ -30,7 +33,7 @@ Example:
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { ...commonOptions, ...deployFlags, target: { type: 'string' }, port: { type: 'string' } },
+    options: { ...commonOptions, ...deployFlags, target: { type: 'string' }, port: { type: 'string' }, debug: { type: 'boolean' } },
     allowPositionals: true,
     strict: true,
   });
@@ -43,7 +46,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const port = portFlag(values.port);
   const computeType = parseComputeType(values.target);
   const status = await manager.deploy(
-    { name, models: [], ...requestFromFlags(values, io.cwd), ...(port !== undefined ? { port } : {}), ...(computeType ? { computeType } : {}) },
+    { name, models: [], ...requestFromFlags(values, io.cwd), ...(port !== undefined ? { port } : {}), ...(computeType ? { computeType } : {}), ...(values.debug ? { debug: true } : {}) },
     { onProgress: progressTo(io, values.quiet) },
   );
   if (values.json) writeJson(io.stdout, status);

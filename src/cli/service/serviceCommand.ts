@@ -4,6 +4,7 @@ import { runNoun, verbList, type Noun } from '../common/nounCommand';
 import type { Verb } from '../common/verb';
 import { deleteService } from './deleteService';
 import { deployService } from './deployService';
+import { exportDockerfile } from './exportDockerfile';
 import { listServices } from './listServices';
 import { serviceLogs } from './serviceLogs';
 import { genericServiceHint } from './serviceHints';
@@ -12,7 +13,7 @@ import { serviceToken } from './serviceToken';
 import { showService } from './showService';
 import { updateService } from './updateService';
 
-const verbs: readonly Verb[] = [deployService, listServices, showService, serviceLogs, updateService, deleteService, serviceKeys, regenerateKey, serviceToken];
+const verbs: readonly Verb[] = [deployService, listServices, showService, serviceLogs, updateService, deleteService, serviceKeys, regenerateKey, serviceToken, exportDockerfile];
 
 export const serviceUsage = `Usage: modelport service <verb> [options]
 

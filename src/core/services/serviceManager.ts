@@ -4,9 +4,13 @@ import { randomBytes } from 'node:crypto';
 import { generateKey, signToken, tokenLifetimeMs } from '../auth/credentials';
 import { loadDeploymentConfig, loadInferenceConfig } from '../config/loadConfig';
 import { deploymentDefaults } from '../config/deploymentConfig';
+import { DockerCliRunner } from '../docker/dockerCliRunner';
+import type { DockerRunner } from '../docker/dockerCommand';
+import { dockerSettingsFrom } from '../docker/dockerSettings';
 import { BadRequestError, ConfigError, ConflictError, errorMessage } from '../errors';
 import type { ModelRegistry } from '../registry/modelRegistry';
 import { followLines, tailLines } from './logFile';
+import { DockerTarget } from './docker/dockerTarget';
 import { LocalProcessTarget, type LocalRuntime } from './local/localProcessTarget';
 import { ServiceStore, publicKeys, servicesUsing, validateServiceName, type StoredKeys, type StoredRecord } from './serviceStore';
 import type { DeploymentTarget } from './target';
@@ -31,6 +35,9 @@ interface Settings {
   corsOrigins: string[];
   timeoutMs: number;
   configKeys: { primaryKey?: string; secondaryKey?: string };
+  debug: boolean;
+  environment: ServiceRecord['environment'];
+  docker: ServiceRecord['docker'];
 }
 
 function toRecord(stored: StoredRecord): ServiceRecord {
@@ -45,15 +52,19 @@ export class ServiceManager implements ServiceLifecycle {
     workspaceDir: string,
     private readonly registry: ModelRegistry,
     runtime: LocalRuntime,
+    dockerRunner: DockerRunner = new DockerCliRunner(),
   ) {
     this.store = new ServiceStore(workspaceDir);
-    this.targets = new Map<ComputeType, DeploymentTarget>([['local', new LocalProcessTarget(this.store, runtime)]]);
+    this.targets = new Map<ComputeType, DeploymentTarget>([
+      ['local', new LocalProcessTarget(this.store, runtime)],
+      ['docker', new DockerTarget(this.store, runtime, registry, dockerRunner)],
+    ]);
   }
 
   private target(computeType: ComputeType): DeploymentTarget {
     const t = this.targets.get(computeType);
     if (!t) {
-      throw new ConfigError(`The '${computeType}' target is not available in this version of Modelport. Deploy with computeType 'local'.`);
+      throw new ConfigError(`The '${computeType}' target is not available in this version of Modelport. Deploy with computeType 'local' or 'docker'.`);
     }
     return t;
   }
@@ -80,11 +91,16 @@ export class ServiceManager implements ServiceLifecycle {
           corsOrigins: [],
           timeoutMs: deploymentDefaults.scoringTimeoutMs,
           configKeys: {},
+          debug: false,
+          environment: undefined,
+          docker: undefined,
         };
     if (req.inferenceConfigPath) {
       const ic = await loadInferenceConfig(req.inferenceConfigPath);
       s.entryScript = ic.entryScript;
       s.sourceDir = ic.sourceDirectory;
+      s.environment = ic.environment ? { dependencies: ic.environment.dependencies, variables: ic.environment.variables } : undefined;
+      if (ic.baseImage) s.docker = { buildArgs: {}, runArgs: [], ...s.docker, baseImage: ic.baseImage };
     }
     if (req.deploymentConfigPath) {
       const dc = await loadDeploymentConfig(req.deploymentConfigPath);
@@ -94,7 +110,10 @@ export class ServiceManager implements ServiceLifecycle {
       s.timeoutMs = dc.scoringTimeoutMs;
       s.configKeys = dc.keys;
       if ((dc.computeType === 'local' || dc.computeType === 'docker') && dc.port !== undefined) s.port = dc.port;
+      const docker = dockerSettingsFrom(dc);
+      if (docker) s.docker = { ...docker, baseImage: docker.baseImage ?? s.docker?.baseImage };
     }
+    if (req.debug !== undefined) s.debug = req.debug;
     if (req.computeType) s.computeType = req.computeType;
     if (req.entryScript !== undefined) s.entryScript = req.entryScript;
     if (req.sourceDir !== undefined) s.sourceDir = req.sourceDir;
@@ -138,6 +157,9 @@ export class ServiceManager implements ServiceLifecycle {
       createdTime: now,
       updatedTime: now,
       generation: 1,
+      ...(settings.debug ? { debug: true } : {}),
+      ...(settings.environment ? { environment: settings.environment } : {}),
+      ...(settings.docker ? { docker: settings.docker } : {}),
     };
     try {
       await this.store.writeKeys(name, this.newKeys(settings.configKeys));
@@ -163,6 +185,9 @@ export class ServiceManager implements ServiceLifecycle {
       corsOrigins: current.corsOrigins,
       timeoutMs: current.timeoutMs,
       configKeys: {},
+      debug: current.debug ?? false,
+      environment: current.environment,
+      docker: current.docker,
     };
     const settings = await this.settings(changes, base);
     if (settings.computeType !== current.computeType) {
@@ -180,6 +205,9 @@ export class ServiceManager implements ServiceLifecycle {
       authMode: settings.authMode,
       corsOrigins: settings.corsOrigins,
       timeoutMs: settings.timeoutMs,
+      debug: settings.debug || undefined,
+      environment: settings.environment,
+      docker: settings.docker,
       updatedTime: new Date().toISOString(),
       generation: current.generation + 1,
     };
@@ -204,7 +232,8 @@ export class ServiceManager implements ServiceLifecycle {
   async get(name: string): Promise<ServiceStatus> {
     const record = await this.store.readRecord(name);
     const status = await this.target(record.computeType).status(record);
-    return { ...toRecord(record), state: status.state, detail: status.detail };
+    const debugPort = record.debug && status.state === 'Healthy' ? (await this.store.readHostState(name).catch(() => undefined))?.debugPort : undefined;
+    return { ...toRecord(record), state: status.state, detail: status.detail, ...(debugPort !== undefined ? { debugPort } : {}) };
   }
 
   async list(): Promise<{ services: ServiceStatus[]; problems: Array<{ file: string; message: string }> }> {

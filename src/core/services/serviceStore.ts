@@ -33,6 +33,20 @@ const recordSchema = z.object({
   createdTime: z.string(),
   updatedTime: z.string(),
   generation: z.number().int().nonnegative(),
+  /** Run the instance under the Node inspector (`service deploy --debug`). */
+  debug: z.boolean().optional(),
+  /** From the inference config's environment: packages for container images, variables for the instance. */
+  environment: z.object({ dependencies: z.record(z.string(), z.string()), variables: z.record(z.string(), z.string()) }).optional(),
+  /** Container targets: deploymentconfig's docker section and resource limits. */
+  docker: z
+    .object({
+      baseImage: z.string().optional(),
+      buildArgs: z.record(z.string(), z.string()),
+      runArgs: z.array(z.string()),
+      cpus: z.number().positive().optional(),
+      memoryInGB: z.number().positive().optional(),
+    })
+    .optional(),
 });
 
 const hostStateSchema = z.object({
@@ -43,6 +57,10 @@ const hostStateSchema = z.object({
   /** The generation of the record the serving instance runs. */
   generation: z.number().int(),
   instancePid: z.number().int().optional(),
+  /** The serving instance's container, for container targets. */
+  instanceContainer: z.string().optional(),
+  /** The loopback port of the serving instance's Node inspector, when the service runs under it. */
+  debugPort: z.number().int().optional(),
   updatedTime: z.string(),
   /** The outcome of the most recent update the host was asked to make. */
   lastUpdate: z.object({ generation: z.number().int(), outcome: z.enum(['succeeded', 'failed']), reason: z.string().optional() }).optional(),

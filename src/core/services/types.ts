@@ -22,6 +22,8 @@ export interface DeployRequest {
   port?: number;
   corsOrigins?: string[];
   timeoutMs?: number;
+  /** Run under the Node inspector, for a debugger to attach (its port is in the host state). */
+  debug?: boolean;
 }
 
 /** What is stored for a service (never its keys: those live in a file readable by its owner alone). */
@@ -42,12 +44,20 @@ export interface ServiceRecord {
   updatedTime: string;
   /** Increases with every update. */
   generation: number;
+  /** Runs under the Node inspector. */
+  debug?: boolean;
+  /** The inference config's environment: packages (installed in container images) and variables. */
+  environment?: { dependencies: Record<string, string>; variables: Record<string, string> };
+  /** Container targets: base image, extra build and run arguments, resource limits. */
+  docker?: { baseImage?: string; buildArgs: Record<string, string>; runArgs: string[]; cpus?: number; memoryInGB?: number };
 }
 
 export interface ServiceStatus extends ServiceRecord {
   state: ServiceState;
   /** Why the service is not Healthy, when it is not. */
   detail: string | undefined;
+  /** The loopback port of the serving instance's Node inspector (services deployed with debug). */
+  debugPort?: number;
 }
 
 export interface ServiceKeys {
