@@ -1,6 +1,7 @@
 // Turns the images of one request into one model-ready tensor. This is a hot path: each image is decoded once
-// by sharp straight to raw 8-bit pixels, and a single loop maps those bytes through a 256-entry lookup table
-// into a batch tensor allocated up front. Scaling, mean/std, inversion and the BGR swap cost nothing extra.
+// straight to raw 8-bit pixels, and a single loop maps those bytes through a 256-entry lookup table into a batch
+// tensor allocated up front. Scaling, mean/std, inversion and the BGR swap cost nothing extra. PNGs that are
+// already at the model's size are decoded in JS (pngFastPath.ts, same bytes as sharp); everything else by sharp.
 import type { Sharp, SharpOptions } from 'sharp';
 import type { PreprocessSpec } from '../../core/modelConfig';
 import {
@@ -11,6 +12,7 @@ import {
   UnsupportedMediaTypeError,
   errorMessage,
 } from '../../core/errors';
+import { decodePngFast } from './pngFastPath';
 
 export interface ImageLimits {
   /** Largest width×height accepted, read from the header so that decompression bombs never get decoded. */
@@ -20,6 +22,19 @@ export interface ImageLimits {
 }
 
 export const defaultImageLimits: Required<ImageLimits> = { maxPixels: 40_000_000, maxImages: 64 };
+
+/**
+ * The JS fast path runs on the event loop (about 1.4 ms for a 224×224 RGB PNG, 0.02 ms for 28×28), while sharp
+ * runs on libuv's threads: past this many pixels in one request, the remaining images go to sharp so that a big
+ * batch never holds up other requests and the health routes for more than a few milliseconds.
+ */
+export const fastPathPixelBudget = 4 * 224 * 224;
+
+/** @internal For tests and benchmarks only: not part of the server's configuration. */
+export interface DecodeOptions {
+  /** Decode every image with sharp, skipping the JS fast path for PNGs at the model's size. */
+  forceSharp?: boolean;
+}
 
 export interface ImageTensor {
   data: Float32Array | Uint8Array;
@@ -39,7 +54,7 @@ interface PackPlan {
 }
 
 interface RawImage {
-  data: Buffer;
+  data: Uint8Array;
   width: number;
   height: number;
   channels: number;
@@ -73,7 +88,12 @@ export function checkPreprocessSpec(spec: PreprocessSpec): void {
   }
 }
 
-export async function imagesToTensor(images: Buffer[], spec: PreprocessSpec, limits: ImageLimits = {}): Promise<ImageTensor> {
+export async function imagesToTensor(
+  images: Buffer[],
+  spec: PreprocessSpec,
+  limits: ImageLimits = {},
+  options: DecodeOptions = {},
+): Promise<ImageTensor> {
   checkPreprocessSpec(spec);
   const maxPixels = limits.maxPixels ?? defaultImageLimits.maxPixels;
   const maxImages = limits.maxImages ?? defaultImageLimits.maxImages;
@@ -85,19 +105,31 @@ export async function imagesToTensor(images: Buffer[], spec: PreprocessSpec, lim
   const plan = makePlan(spec);
   const slotSize = plan.channels * plan.height * plan.width;
   const data = spec.dtype === 'uint8' ? new Uint8Array(images.length * slotSize) : new Float32Array(images.length * slotSize);
-  // Imported on first use: sharp is a native module and most callers of this package never need it.
-  const { default: sharp } = await import('sharp');
 
-  // Every image is decoded concurrently (sharp runs on libuv's thread pool) and packed as soon as it is ready.
-  // allSettled rather than all, so the error reported is the first bad image by position, not by timing.
-  const results = await Promise.allSettled(
-    images.map(async (image, i) => {
-      const raw = await decode(sharp, image, i, images.length, spec, maxPixels);
+  // The fast path first, synchronously: what it cannot decode exactly goes to sharp, which also names every error.
+  const slow: number[] = [];
+  let budget = options.forceSharp ? 0 : fastPathPixelBudget;
+  images.forEach((image, i) => {
+    const raw = budget > 0 && image.length > 0 ? decodePngFast(image, spec, Math.min(maxPixels, budget)) : undefined;
+    if (raw) {
+      budget -= raw.width * raw.height;
       packInto(data, i * slotSize, raw, spec, plan);
-    }),
-  );
-  const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failure) throw failure.reason;
+    } else slow.push(i);
+  });
+  if (slow.length > 0) {
+    // Imported on first use: sharp is a native module and most callers of this package never need it.
+    const { default: sharp } = await import('sharp');
+    // Every image is decoded concurrently (sharp runs on libuv's thread pool) and packed as soon as it is ready.
+    // allSettled rather than all, so the error reported is the first bad image by position, not by timing.
+    const results = await Promise.allSettled(
+      slow.map(async (i) => {
+        const raw = await decode(sharp, images[i]!, i, images.length, spec, maxPixels);
+        packInto(data, i * slotSize, raw, spec, plan);
+      }),
+    );
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
+  }
 
   const dims = plan.nchw
     ? [images.length, plan.channels, plan.height, plan.width]
