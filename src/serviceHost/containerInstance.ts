@@ -2,6 +2,7 @@
 // run with its port published on a free loopback port, credentials passed through an owner-only env file that
 // is deleted once the container exists, logs followed into the service log. The host treats it exactly like a
 // process Instance: `ready` resolves with the port once the container answers GET /, `exited` when it stops.
+import { batchingEnv } from '../core/services/runtimeEnv';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -139,7 +140,7 @@ export class ContainerInstance implements ScoringInstance {
               labels: serviceLabels(record.name, record.generation),
               ports,
               envFile,
-              env: {},
+              env: batchingEnv(record.batching),
               cpus: record.docker?.cpus,
               memoryBytes: memory === undefined ? undefined : memory * 1024 ** 3,
               extraArgs: [...(record.docker?.runArgs ?? []), ...this.spec.extraRunArgs],

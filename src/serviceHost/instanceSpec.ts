@@ -1,5 +1,6 @@
 // The `modelport serve` arguments and environment of a service's instance, from its record and keys.
 import { ModelRegistry } from '../core/registry/modelRegistry';
+import { batchingEnv } from '../core/services/runtimeEnv';
 import type { StoredKeys, StoredRecord } from '../core/services/serviceStore';
 import type { InstanceSpec } from './instance';
 
@@ -22,7 +23,7 @@ export async function instanceSpecFor(
   if (record.corsOrigins.length > 0) args.push('--cors-origins', record.corsOrigins.join(','));
 
   // Credentials travel in the environment, which only the owner can read, never on the command line.
-  const env: NodeJS.ProcessEnv = { ...baseEnv, ...record.environment?.variables, SERVICE_NAME: record.name, SERVICE_VERSION: String(record.generation), MODELPORT_AUTH_MODE: record.authMode };
+  const env: NodeJS.ProcessEnv = { ...baseEnv, ...record.environment?.variables, ...batchingEnv(record.batching), SERVICE_NAME: record.name, SERVICE_VERSION: String(record.generation), MODELPORT_AUTH_MODE: record.authMode };
   delete env.AZUREML_MODEL_DIR;
   delete env.AZUREML_ENTRY_SCRIPT;
   delete env.SERVER_PORT;

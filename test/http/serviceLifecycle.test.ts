@@ -1,6 +1,6 @@
 // The local service lifecycle for real: detached host processes, real scoring instances, real HTTP.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +14,11 @@ import { json } from '../helpers/startService';
 import { cliPath } from '../helpers/spawnServe';
 
 const image = readFileSync('samples/fashion-mnist/images/sneaker.png');
+
+function writeConfig(file: string, json: unknown): string {
+  writeFileSync(file, JSON.stringify(json));
+  return file;
+}
 
 async function classify(uri: string, auth?: string): Promise<Response> {
   return fetch(uri, { method: 'POST', headers: { 'content-type': 'image/png', ...(auth ? { authorization: auth } : {}) }, body: image });
@@ -169,6 +174,24 @@ describe('local services', () => {
       await assert.rejects(manager.keys('token-svc'), /uses token auth/);
     } finally {
       await manager.delete('token-svc');
+    }
+  });
+
+  test('batching settings of the deployment config reach the scoring instance', async () => {
+    const config = join(ws, 'batching.deploymentconfig.json');
+    writeFileSync(config, JSON.stringify({ computeType: 'local', batching: { maxBatchSize: 4, maxDelayMs: 2 } }));
+    const svc = await manager.deploy({ name: 'batch-svc', models: ['fashion:1'], deploymentConfigPath: config });
+    try {
+      assert.deepEqual(svc.batching, { enabled: true, maxBatchSize: 4, maxDelayMs: 2 });
+      const host = await new ServiceStore(ws).readHostState('batch-svc');
+      const environ = readFileSync(`/proc/${host?.instancePid}/environ`, 'utf8').split('\0');
+      assert.ok(environ.includes('MODELPORT_MAX_BATCH_SIZE=4') && environ.includes('MODELPORT_MAX_BATCH_DELAY_MS=2'), 'the instance runs with them');
+      const off = await manager.update('batch-svc', { deploymentConfigPath: writeConfig(join(ws, 'off.json'), { computeType: 'local', batching: { enabled: false } }) });
+      assert.equal(off.batching?.enabled, false);
+      const after = await new ServiceStore(ws).readHostState('batch-svc');
+      assert.ok(readFileSync(`/proc/${after?.instancePid}/environ`, 'utf8').split('\0').includes('MODELPORT_BATCHING=off'));
+    } finally {
+      await manager.delete('batch-svc');
     }
   });
 

@@ -155,7 +155,7 @@ export const deploymentDefaults = {
   scoringTimeoutMs: 60_000,
   maxConcurrentRequestsPerContainer: 1,
   maxQueueWaitMs: 500,
-  batching: { enabled: false, maxBatchSize: 8, maxDelayMs: 5 },
+  batching: { enabled: true, maxBatchSize: 32, maxDelayMs: 0 },
   autoScaler: { minReplicas: 1, maxReplicas: 10, refreshPeriodInSeconds: 1, targetUtilization: 70 },
   livenessProbeRequirements: { periodSeconds: 10, initialDelaySeconds: 310, timeoutSeconds: 2, successThreshold: 1, failureThreshold: 3 },
   gpuCores: 0,

@@ -36,6 +36,7 @@ interface Settings {
   timeoutMs: number;
   configKeys: { primaryKey?: string; secondaryKey?: string };
   debug: boolean;
+  batching: ServiceRecord['batching'];
   environment: ServiceRecord['environment'];
   docker: ServiceRecord['docker'];
 }
@@ -92,6 +93,7 @@ export class ServiceManager implements ServiceLifecycle {
           timeoutMs: deploymentDefaults.scoringTimeoutMs,
           configKeys: {},
           debug: false,
+          batching: undefined,
           environment: undefined,
           docker: undefined,
         };
@@ -109,6 +111,7 @@ export class ServiceManager implements ServiceLifecycle {
       s.corsOrigins = dc.corsOrigins;
       s.timeoutMs = dc.scoringTimeoutMs;
       s.configKeys = dc.keys;
+      s.batching = dc.batching;
       if ((dc.computeType === 'local' || dc.computeType === 'docker') && dc.port !== undefined) s.port = dc.port;
       const docker = dockerSettingsFrom(dc);
       if (docker) s.docker = { ...docker, baseImage: docker.baseImage ?? s.docker?.baseImage };
@@ -158,6 +161,7 @@ export class ServiceManager implements ServiceLifecycle {
       updatedTime: now,
       generation: 1,
       ...(settings.debug ? { debug: true } : {}),
+      ...(settings.batching ? { batching: settings.batching } : {}),
       ...(settings.environment ? { environment: settings.environment } : {}),
       ...(settings.docker ? { docker: settings.docker } : {}),
     };
@@ -186,6 +190,7 @@ export class ServiceManager implements ServiceLifecycle {
       timeoutMs: current.timeoutMs,
       configKeys: {},
       debug: current.debug ?? false,
+      batching: current.batching,
       environment: current.environment,
       docker: current.docker,
     };
@@ -206,6 +211,7 @@ export class ServiceManager implements ServiceLifecycle {
       corsOrigins: settings.corsOrigins,
       timeoutMs: settings.timeoutMs,
       debug: settings.debug || undefined,
+      batching: settings.batching,
       environment: settings.environment,
       docker: settings.docker,
       updatedTime: new Date().toISOString(),

@@ -37,6 +37,7 @@ const recordSchema = z.object({
   debug: z.boolean().optional(),
   /** From the inference config's environment: packages for container images, variables for the instance. */
   environment: z.object({ dependencies: z.record(z.string(), z.string()), variables: z.record(z.string(), z.string()) }).optional(),
+  batching: z.object({ enabled: z.boolean(), maxBatchSize: z.number().int().positive(), maxDelayMs: z.number().int().nonnegative() }).optional(),
   /** Container targets: deploymentconfig's docker section and resource limits. */
   docker: z
     .object({

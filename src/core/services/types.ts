@@ -48,6 +48,8 @@ export interface ServiceRecord {
   debug?: boolean;
   /** The inference config's environment: packages (installed in container images) and variables. */
   environment?: { dependencies: Record<string, string>; variables: Record<string, string> };
+  /** Dynamic batching, from the deployment config; absent: the server's defaults. */
+  batching?: { enabled: boolean; maxBatchSize: number; maxDelayMs: number };
   /** Container targets: base image, extra build and run arguments, resource limits. */
   docker?: { baseImage?: string; buildArgs: Record<string, string>; runArgs: string[]; cpus?: number; memoryInGB?: number };
 }

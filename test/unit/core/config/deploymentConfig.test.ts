@@ -69,7 +69,7 @@ test('docker (JSONC): Modelport fields, token auth and SSL paths resolved agains
   assert.equal(config.auth, 'token');
   assert.equal(config.authEnabled, false);
   assert.deepEqual(config.corsOrigins, ['http://localhost:3000', 'https://example.com']);
-  assert.deepEqual(config.batching, { enabled: true, maxBatchSize: 16, maxDelayMs: 5 });
+  assert.deepEqual(config.batching, { enabled: true, maxBatchSize: 16, maxDelayMs: 0 });
   assert.deepEqual(config.docker, { baseImage: 'node:22-slim', buildArgs: { NPM_REGISTRY: 'https://registry.npmjs.org' }, runArgs: ['--cpus', '2'] });
   assert.equal(config.sslCertificate, join(fixtures, 'docker/certs/cert.pem'));
   assert.equal(config.sslKey, join(fixtures, 'docker/certs/key.pem'));
