@@ -2,6 +2,7 @@
 // run with its port published on a free loopback port, credentials passed through an owner-only env file that
 // is deleted once the container exists, logs followed into the service log. The host treats it exactly like a
 // process Instance: `ready` resolves with the port once the container answers GET /, `exited` when it stops.
+import { InFlight } from './inFlight';
 import { batchingEnv } from '../core/services/runtimeEnv';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -64,8 +65,7 @@ export class ContainerInstance implements ScoringInstance {
   port: number | undefined;
   debugPort: number | undefined;
   containerId: string | undefined;
-  inFlight = 0;
-  private idleWaiters: Array<() => void> = [];
+  readonly inFlight = new InFlight();
   private readonly follow = new AbortController();
   private readonly lastLines: string[] = [];
   private resolveExited!: (code: number | null) => void;
@@ -180,18 +180,8 @@ export class ContainerInstance implements ScoringInstance {
     }
   }
 
-  begin(): void {
-    this.inFlight += 1;
-  }
 
-  end(): void {
-    this.inFlight -= 1;
-    if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
-  }
 
-  idle(): Promise<void> {
-    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
 
   /** `docker stop` (SIGTERM through --init, so in-flight requests drain), then the container is removed. */
   async stop(graceMs = 10_000): Promise<void> {

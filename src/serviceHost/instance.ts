@@ -1,5 +1,6 @@
 // One running scoring instance: `modelport serve` on a private loopback port, its output passed through to
 // the service log. The host starts a new one for every update and retires the old one once it is idle.
+import { InFlight } from './inFlight';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
@@ -25,9 +26,8 @@ export interface ScoringInstance {
   readonly debugPort: number | undefined;
   /** The container it runs in, for container instances. */
   readonly containerId?: string | undefined;
-  begin(): void;
-  end(): void;
-  idle(): Promise<void>;
+  /** The requests the proxy is forwarding to it. */
+  readonly inFlight: InFlight;
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -39,8 +39,7 @@ export class Instance implements ScoringInstance {
   readonly exited: Promise<number | null>;
   port: number | undefined;
   debugPort: number | undefined;
-  inFlight = 0;
-  private idleWaiters: Array<() => void> = [];
+  readonly inFlight = new InFlight();
 
   constructor(spec: InstanceSpec, log: (line: string) => void) {
     this.generation = spec.generation;
@@ -73,19 +72,8 @@ export class Instance implements ScoringInstance {
     return this.child.pid;
   }
 
-  begin(): void {
-    this.inFlight += 1;
-  }
 
-  end(): void {
-    this.inFlight -= 1;
-    if (this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
-  }
 
-  /** Resolves when no request is in flight through this instance. */
-  idle(): Promise<void> {
-    return this.inFlight === 0 ? Promise.resolve() : new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
 
   async stop(graceMs = 10_000): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;

@@ -35,12 +35,12 @@ export class ServiceProxy {
       sendError(res, 503, this.unavailableReason);
       return;
     }
-    instance.begin();
+    instance.inFlight.begin();
     let ended = false;
     const done = (): void => {
       if (!ended) {
         ended = true;
-        instance.end();
+        instance.inFlight.end();
       }
     };
     res.once('close', done);

@@ -123,7 +123,7 @@ export async function runServiceHost(serviceDir: string, runtime: { nodePath: st
     await report({ state: 'Healthy', detail: undefined, generation: next.generation, ...instanceFields(next), lastUpdate: { generation: record.generation, outcome: 'succeeded' } });
     log(`generation ${record.generation} is serving`);
     if (old) {
-      await old.idle();
+      await old.inFlight.idle();
       await old.stop();
       log(`generation ${old.generation} retired`);
     }
@@ -167,7 +167,7 @@ export async function runServiceHost(serviceDir: string, runtime: { nodePath: st
         const current = proxy.current;
         const closed = proxy.close();
         if (current) {
-          await current.idle();
+          await current.inFlight.idle();
           await current.stop();
         }
         await closed;
