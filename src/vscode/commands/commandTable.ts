@@ -10,6 +10,8 @@ import { newEnvironment } from './scaffold/newEnvironment';
 import { newInferenceConfig } from './scaffold/newInferenceConfig';
 import { copyKey } from './service/copyKey';
 import { copyScoringUri } from './service/copyScoringUri';
+import { debugInDocker } from './service/debugInDocker';
+import { debugLocally } from './service/debugLocally';
 import { deleteService } from './service/deleteService';
 import { getToken } from './service/getToken';
 import { openSwagger } from './service/openSwagger';
@@ -35,6 +37,8 @@ export const commandTable: Readonly<Record<string, CommandFlow>> = {
   'modelport.service.getToken': getToken,
   'modelport.service.openSwagger': openSwagger,
   'modelport.service.delete': deleteService,
+  'modelport.service.debugInDocker': debugInDocker,
+  'modelport.service.debugLocally': debugLocally,
   'modelport.scaffold.entryScript': newEntryScript,
   'modelport.scaffold.environment': newEnvironment,
   'modelport.scaffold.inferenceConfig': newInferenceConfig,

@@ -1,5 +1,6 @@
 // What command flows need from the editor's UI, as plain types: the VS Code adapter (window.apis.ts)
 // implements it, unit tests implement it with scripted answers. No `vscode` import here.
+import type { AttachConfiguration } from '../../core/docker/debugConfig';
 
 export interface PickItem<T> {
   label: string;
@@ -48,4 +49,6 @@ export interface Ui {
   /** Shows text in an untitled editor (JSON responses, tokens are never shown this way). */
   showText(content: string, language: string): Promise<void>;
   revealInExplorer(path: string): Promise<void>;
+  /** Starts a debug session in the first workspace folder; false when VS Code could not start it. */
+  startDebugging(config: AttachConfiguration): Promise<boolean>;
 }

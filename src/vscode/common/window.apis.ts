@@ -1,6 +1,7 @@
 // The Ui of command flows, implemented with VS Code's window, env and commands APIs. Thin on purpose:
 // everything worth testing happens in the flows, which unit tests drive with a scripted Ui.
 import * as vscode from 'vscode';
+import type { AttachConfiguration } from '../../core/docker/debugConfig';
 import type { FileOptions, InputOptions, PickItem, ProgressReporter, Ui } from './ui';
 
 export function createVscodeUi(): Ui {
@@ -64,6 +65,9 @@ export function createVscodeUi(): Ui {
     },
     async revealInExplorer(path: string): Promise<void> {
       await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(path));
+    },
+    async startDebugging(config: AttachConfiguration): Promise<boolean> {
+      return vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], { ...config });
     },
   };
 }

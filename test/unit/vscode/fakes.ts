@@ -3,6 +3,7 @@
 import type { Log } from '../../../src/vscode/logging';
 import type { CommandDeps, ModelportWorkspace, Settings } from '../../../src/vscode/common/deps';
 import type { PickItem, Ui } from '../../../src/vscode/common/ui';
+import type { AttachConfiguration } from '../../../src/core/docker/debugConfig';
 import type { DeployRequest, ServiceLifecycle, ServiceStatus, ServiceKeys } from '../../../src/core/services/types';
 import { NotFoundError } from '../../../src/core/errors';
 
@@ -18,6 +19,9 @@ export class ScriptedUi implements Ui {
   readonly calls: UiCall[] = [];
   readonly clipboard: string[] = [];
   readonly opened: string[] = [];
+  readonly debugSessions: AttachConfiguration[] = [];
+  /** What startDebugging answers (VS Code says false when it could not start the session). */
+  debugStarts = true;
   constructor(private readonly answers: Array<string | boolean | undefined> = []) {}
   private next(): string | boolean | undefined {
     return this.answers.shift();
@@ -44,16 +48,16 @@ export class ScriptedUi implements Ui {
     const answer = this.next();
     return typeof answer === 'string' ? answer : undefined;
   }
-  async info(message: string): Promise<string | undefined> {
-    this.calls.push({ kind: 'info', message });
+  async info(message: string, ...buttons: string[]): Promise<string | undefined> {
+    this.calls.push({ kind: 'info', message, labels: buttons });
     return undefined;
   }
   async confirm(message: string): Promise<boolean> {
     this.calls.push({ kind: 'confirm', message });
     return this.next() === true;
   }
-  async error(message: string): Promise<string | undefined> {
-    this.calls.push({ kind: 'error', message });
+  async error(message: string, ...buttons: string[]): Promise<string | undefined> {
+    this.calls.push({ kind: 'error', message, labels: buttons });
     return undefined;
   }
   async progress<T>(title: string, task: (p: { report(m: string): void }, s: AbortSignal) => Promise<T>): Promise<T> {
@@ -73,6 +77,11 @@ export class ScriptedUi implements Ui {
   async revealInExplorer(path: string): Promise<void> {
     this.opened.push(path);
   }
+  async startDebugging(config: AttachConfiguration): Promise<boolean> {
+    this.calls.push({ kind: 'startDebugging', title: config.name });
+    this.debugSessions.push(config);
+    return this.debugStarts;
+  }
 }
 
 export class MemoryLog implements Log {
@@ -90,22 +99,30 @@ export class FakeServices implements ServiceLifecycle {
   readonly services = new Map<string, ServiceStatus>();
   keyCalls = 0;
   readonly requests: DeployRequest[] = [];
+  readonly updates: Array<{ name: string; changes: Partial<DeployRequest> }> = [];
+  /** The next deploy or update fails with this error (a missing engine, a build failure…). */
+  failNext: Error | undefined;
   async deploy(request: DeployRequest, options?: { onProgress?: (l: string) => void }): Promise<ServiceStatus> {
     this.requests.push(request);
     options?.onProgress?.('Starting');
+    const failure = this.failNext;
+    this.failNext = undefined;
+    if (failure) throw failure;
     const now = new Date(0).toISOString();
     const status: ServiceStatus = {
-      name: request.name, computeType: request.computeType ?? 'local', models: request.models, entryScript: undefined, sourceDir: undefined,
+      name: request.name, computeType: request.computeType ?? 'local', models: request.models, entryScript: request.entryScript, sourceDir: request.sourceDir,
       authMode: request.authMode ?? 'none', port: 5001, corsOrigins: [], timeoutMs: 60000,
       scoringUri: `http://127.0.0.1:5001/score`, swaggerUri: `http://127.0.0.1:5001/swagger.json`,
       createdTime: now, updatedTime: now, generation: 1, state: 'Healthy', detail: undefined,
+      ...(request.debug ? { debug: true, debugPort: 9330 } : {}),
     };
     this.services.set(request.name, status);
     return status;
   }
   async update(name: string, changes: Partial<DeployRequest>): Promise<ServiceStatus> {
+    this.updates.push({ name, changes });
     const s = await this.get(name);
-    const next = { ...s, ...(changes.models ? { models: changes.models } : {}), generation: s.generation + 1 };
+    const next = { ...s, ...(changes.models ? { models: changes.models } : {}), generation: s.generation + 1, ...(s.debug ? { debugPort: 9330 + s.generation } : {}) };
     this.services.set(name, next);
     return next;
   }

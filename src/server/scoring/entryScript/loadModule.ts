@@ -30,6 +30,9 @@ async function compileTypeScript(file: string): Promise<unknown> {
       target: 'node20',
       sourcemap: 'inline',
       sourcesContent: true,
+      // The map's `sources` are relative to the working directory; a debugger resolves them against the
+      // script's own path (the code is evaluated as `file`), so they must be relative to the script's folder.
+      absWorkingDir: dirname(file),
       write: false,
       logLevel: 'silent',
     });
