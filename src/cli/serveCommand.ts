@@ -15,6 +15,10 @@ Options:
   --port N                       default 5001 (0 picks a free port)       env SERVER_PORT
   --host ADDR                    default 127.0.0.1 (0.0.0.0 in containers)
   --timeout-ms N                 scoring timeout, default 60000           env SCORING_TIMEOUT_MS
+  --watchdog-ms N                exit (SIGKILL, 137) when the event loop is blocked this long,
+                                 e.g. by a run() that never returns; default timeout + 5000,
+                                 at least 120000 while starting; 0 turns it off
+                                                                          env MODELPORT_WATCHDOG_MS
   --cors-origins LIST            comma-separated origins or *             env AML_CORS_ORIGINS
   --log-level LEVEL              debug | info | warn | error              env AZUREML_LOG_LEVEL
   --max-body-bytes N             request body limit, default 64 MiB
@@ -44,6 +48,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       'cors-origins': { type: 'string' },
       'log-level': { type: 'string' },
       'max-body-bytes': { type: 'string' },
+      'watchdog-ms': { type: 'string' },
       'max-batch-size': { type: 'string' },
       'max-batch-delay-ms': { type: 'string' },
       'no-batching': { type: 'boolean' },
@@ -70,6 +75,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       corsOrigins: values['cors-origins'],
       logLevel: values['log-level'],
       maxBodyBytes: values['max-body-bytes'],
+      watchdogMs: values['watchdog-ms'],
       runtime: {
         maxBatchSize: values['max-batch-size'],
         maxBatchDelayMs: values['max-batch-delay-ms'],

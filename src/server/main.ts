@@ -1,25 +1,52 @@
 // `modelport serve`: runs a scoring service until SIGTERM/SIGINT, then drains and exits. Exit codes follow
-// the reference server where it has one: 3 when init() fails; 2 for a configuration error; 1 otherwise.
+// the reference server where it has one: 3 when init() fails; 2 for a configuration error; 1 otherwise; and
+// 137 (SIGKILL) when the event-loop watchdog ends a process whose loop stays blocked (see eventLoopWatchdog.ts).
 import { ConfigError, errorMessage } from '../core/errors';
-import { createLogger } from './logger';
-import type { ServeOptions } from './options';
+import { createLogger, type Logger } from './logger';
+import { defaultWatchdogMs, type ServeOptions } from './options';
+import { EventLoopWatchdog, startupWatchdogMs } from './runtime/eventLoopWatchdog';
 import { InitFailedError } from './scoring/entryScript/entryScriptScorer';
 import { createService } from './service';
 
 export const exitCodes = { ok: 0, failure: 1, config: 2, initFailed: 3 } as const;
 
+/** Started before the entry script loads, so a stuck init() is caught too (with the longer start-up limit). */
+function startWatchdog(options: ServeOptions, logger: Logger): EventLoopWatchdog | undefined {
+  const limitMs = options.watchdogMs ?? defaultWatchdogMs(options.timeoutMs);
+  if (limitMs === 0) return undefined;
+  const startupLimitMs = startupWatchdogMs(limitMs);
+  const started = EventLoopWatchdog.start({
+    limitMs,
+    startupLimitMs,
+    scoringTimeoutMs: options.timeoutMs,
+    culprit: options.entryScript ? "an entry script's run() or init() is not returning" : 'a model run is not returning',
+    onWorkerError: (err) => logger.warn(`The event-loop watchdog stopped: ${errorMessage(err)}`),
+  });
+  if ('off' in started) {
+    logger.info(`Event-loop watchdog off: ${started.off}.`);
+    return undefined;
+  }
+  logger.debug(`Event-loop watchdog: the process exits when its event loop is blocked for more than ${limitMs} ms (${startupLimitMs} ms while starting).`);
+  return started.watchdog;
+}
+
 export async function serve(options: ServeOptions): Promise<number> {
   const logger = createLogger(options.logLevel);
+  const watchdog = startWatchdog(options, logger);
+  const exit = async (code: number): Promise<number> => {
+    await watchdog?.stop();
+    return code;
+  };
   let service;
   try {
     service = await createService(options, logger);
   } catch (err) {
     if (err instanceof InitFailedError) {
       logger.error(err.message);
-      return exitCodes.initFailed;
+      return exit(exitCodes.initFailed);
     }
     logger.error(`The service could not start: ${errorMessage(err)}`);
-    return err instanceof ConfigError ? exitCodes.config : exitCodes.failure;
+    return exit(err instanceof ConfigError ? exitCodes.config : exitCodes.failure);
   }
   try {
     await service.app.listen({ port: options.port, host: options.host });
@@ -27,8 +54,9 @@ export async function serve(options: ServeOptions): Promise<number> {
     const code = (err as NodeJS.ErrnoException).code;
     logger.error(code === 'EADDRINUSE' ? `Port ${options.port} on ${options.host} is already in use; choose another with --port.` : `Could not listen: ${errorMessage(err)}`);
     await service.close();
-    return exitCodes.failure;
+    return exit(exitCodes.failure);
   }
+  watchdog?.serving();
   const address = service.app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
@@ -40,14 +68,15 @@ export async function serve(options: ServeOptions): Promise<number> {
       if (stopping) return;
       stopping = true;
       logger.info(`${signal} received: draining in-flight requests`);
+      // The watchdog keeps watching while requests drain: a run() that blocks now would hang the stop too.
       service.close().then(
         () => {
           logger.info('Stopped');
-          resolveExit(exitCodes.ok);
+          resolveExit(exit(exitCodes.ok));
         },
         (err: unknown) => {
           logger.error(`Error while stopping: ${errorMessage(err)}`);
-          resolveExit(exitCodes.failure);
+          resolveExit(exit(exitCodes.failure));
         },
       );
     };

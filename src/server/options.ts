@@ -32,6 +32,12 @@ export interface ServeOptions {
   serviceVersion: string;
   maxBodyBytes: number;
   auth: AuthOptions;
+  /**
+   * Event-loop watchdog: the process is killed (SIGKILL, exit status 137) when its event loop stays blocked
+   * longer than this, e.g. by a synchronous run() that never returns; 0 turns it off. When absent, the
+   * scoring timeout plus 5 s. Only `serve()` runs the watchdog; apps built in-process never do.
+   */
+  watchdogMs?: number;
   /** onnxruntime session options and dynamic batching; read from the environment when absent. */
   runtime?: RuntimeOptions;
 }
@@ -39,6 +45,12 @@ export interface ServeOptions {
 export const defaultPort = 5001;
 export const defaultTimeoutMs = 60_000;
 export const defaultMaxBodyBytes = 64 * 1024 * 1024;
+/** Added to the scoring timeout for the watchdog's default limit: a run() may overrun its timeout a little and recover. */
+export const watchdogGraceMs = 5_000;
+
+export function defaultWatchdogMs(timeoutMs: number): number {
+  return timeoutMs + watchdogGraceMs;
+}
 
 const logLevels: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 
@@ -53,6 +65,14 @@ export function parsePort(value: string, what: string): number {
 function parsePositiveInt(value: string, what: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n <= 0) throw new ConfigError(`${what} must be a positive whole number, got '${value}'.`);
+  return n;
+}
+
+function parseWatchdogMs(value: string, what: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n > 2 ** 31 - 1) {
+    throw new ConfigError(`${what} must be a whole number of milliseconds (0 turns the watchdog off), got '${value}'.`);
+  }
   return n;
 }
 
@@ -84,6 +104,7 @@ export interface ServeFlags {
   corsOrigins?: string;
   logLevel?: string;
   maxBodyBytes?: string;
+  watchdogMs?: string;
   runtime?: RuntimeFlags;
 }
 
@@ -114,6 +135,8 @@ export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): 
   const port = flags.port ?? env.SERVER_PORT;
   const timeout = flags.timeoutMs ?? env.SCORING_TIMEOUT_MS;
   const maxBody = flags.maxBodyBytes ?? env.MODELPORT_MAX_BODY_BYTES;
+  const timeoutMs = timeout === undefined ? defaultTimeoutMs : parsePositiveInt(timeout, flags.timeoutMs ? '--timeout-ms' : 'SCORING_TIMEOUT_MS');
+  const watchdog = flags.watchdogMs ?? (env.MODELPORT_WATCHDOG_MS || undefined);
   return {
     models,
     modelDir,
@@ -121,13 +144,14 @@ export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): 
     sourceDir: flags.sourceDir ?? (env.AZUREML_SOURCE_DIRECTORY || undefined),
     port: port === undefined ? defaultPort : parsePort(port, flags.port ? '--port' : 'SERVER_PORT'),
     host: flags.host ?? env.MODELPORT_HOST ?? '127.0.0.1',
-    timeoutMs: timeout === undefined ? defaultTimeoutMs : parsePositiveInt(timeout, flags.timeoutMs ? '--timeout-ms' : 'SCORING_TIMEOUT_MS'),
+    timeoutMs,
     corsOrigins: parseCorsOrigins(flags.corsOrigins ?? env.AML_CORS_ORIGINS),
     logLevel: logLevel as LogLevel,
     serviceName: env.SERVICE_NAME || 'modelport',
     serviceVersion: env.SERVICE_VERSION || '1',
     maxBodyBytes: maxBody === undefined ? defaultMaxBodyBytes : parsePositiveInt(maxBody, '--max-body-bytes'),
     auth: resolveAuth(env),
+    watchdogMs: watchdog === undefined ? defaultWatchdogMs(timeoutMs) : parseWatchdogMs(watchdog, flags.watchdogMs !== undefined ? '--watchdog-ms' : 'MODELPORT_WATCHDOG_MS'),
     runtime: resolveRuntimeOptions(flags.runtime ?? {}, env),
   };
 }

@@ -1,5 +1,6 @@
 // One running scoring instance: `modelport serve` on a private loopback port, its output passed through to
 // the service log. The host starts a new one for every update and retires the old one once it is idle.
+import { constants } from 'node:os';
 import { InFlight } from './inFlight';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -47,7 +48,8 @@ export class Instance implements ScoringInstance {
       env: spec.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : null))));
+    // A signal ends the process as a shell reports it: 128 + the signal's number (SIGKILL: 137).
+    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : null))));
     this.ready = new Promise<number>((resolve, reject) => {
       const lines = createInterface({ input: this.child.stdout! });
       lines.on('line', (line) => {
