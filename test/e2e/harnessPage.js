@@ -55,14 +55,17 @@
     },
   };
 
-  // VS Code sets the theme's variables on <html> and the theme kind on <body>.
+  // VS Code sets the theme's variables on <html>, and its classes (a high-contrast light theme gets
+  // vscode-high-contrast-light and vscode-high-contrast), kind, name and id on <body>.
   const applyVars = () => {
     for (const [k, v] of Object.entries(config.theme.vars)) document.documentElement.style.setProperty(k, v);
   };
   if (document.documentElement) applyVars();
   document.addEventListener('DOMContentLoaded', () => {
     applyVars();
-    document.body.classList.add(config.theme.bodyClass);
+    document.body.classList.add(...config.theme.bodyClasses);
     document.body.setAttribute('data-vscode-theme-kind', config.theme.kind);
+    document.body.setAttribute('data-vscode-theme-name', config.theme.name);
+    document.body.setAttribute('data-vscode-theme-id', config.theme.id);
   });
 })();

@@ -1,15 +1,17 @@
 // The endpoint tester panel in real headless Chromium: the built bundle (run `npm run build` first) in its real
 // HTML and CSP, the real host controller on the Node side, real scoring services on loopback. Every input mode,
-// errors, keys, history, snippets and a load test; screenshots in a dark and a light theme go to
-// test-results/screenshots/tester-*.png.
+// errors, keys, history, snippets and a load test; screenshots in a dark, a light and both high-contrast themes go
+// to test-results/screenshots/tester-*.png; the accessibility tree and a keyboard walk.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { modelConfigSchema } from '../../src/core/modelConfig';
 import type { TesterServiceSource } from '../../src/vscode/webviews/testerController';
 import { startService, type RunningService } from '../helpers/startService';
 import { chromiumArgs, openHarness, startAssetServer, type AssetServer, type Harness, type PageGlobals } from './harness';
+import { themes, unsetInHighContrast } from './themes';
 
 const fashionDir = 'samples/fashion-mnist';
 const expected = JSON.parse(readFileSync(`${fashionDir}/images/expected.json`, 'utf8')) as Record<string, string>;
@@ -72,6 +74,61 @@ async function topLabels(page: Page): Promise<string[]> {
 
 async function cspViolations(page: Page): Promise<string[]> {
   return page.evaluate(() => (globalThis as unknown as PageGlobals).__cspViolations);
+}
+
+/** A node of locator.ariaSnapshotJSON(): the accessibility tree as Playwright computes it (shadow DOM included). */
+interface AriaNode {
+  role: string;
+  name?: string;
+  children?: Array<AriaNode | string>;
+  checked?: boolean | 'mixed';
+  selected?: boolean;
+}
+
+function ariaNodes(tree: unknown): AriaNode[] {
+  const out: AriaNode[] = [];
+  const walk = (n: unknown): void => {
+    if (Array.isArray(n)) n.forEach(walk);
+    else if (n && typeof n === 'object' && typeof (n as AriaNode).role === 'string') {
+      out.push(n as AriaNode);
+      walk((n as AriaNode).children ?? []);
+    }
+  };
+  walk(tree);
+  return out;
+}
+
+// What a keyboard or screen-reader user operates. vscode-radio 2.5.1 renders an <input type="checkbox">, so its
+// radios read as checkboxes (vscode-elements/elements#612, fixed upstream by #615): both count.
+const interactiveRoles = new Set(['button', 'checkbox', 'radio', 'tab', 'textbox', 'searchbox', 'spinbutton', 'combobox', 'listbox', 'link', 'switch', 'slider', 'menuitem']);
+
+/** Every interactive control of the visible part of the page, with its accessible name; fails on a nameless one. */
+async function namedControls(page: Page): Promise<{ nodes: AriaNode[]; names: string[] }> {
+  const nodes = ariaNodes(await page.locator('body').ariaSnapshotJSON());
+  const unnamed = nodes.filter((n) => interactiveRoles.has(n.role) && !n.name?.trim());
+  assert.deepEqual(unnamed, [], `controls without an accessible name:\n${await page.locator('body').ariaSnapshot()}`);
+  return { nodes, names: nodes.filter((n) => interactiveRoles.has(n.role)).map((n) => `${n.role} ${n.name ?? ''}`) };
+}
+
+/** What has the keyboard focus: the outermost element's id, or its role and text (tab headers have generated ids). */
+async function focused(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = (globalThis as unknown as { document: { activeElement: { id: string; tagName: string; textContent: string | null } | null } }).document.activeElement;
+    if (!el) return '';
+    if (el.tagName === 'VSCODE-TAB-HEADER') return `tab:${(el.textContent ?? '').trim()}`;
+    return el.id ? `#${el.id}` : `${el.tagName.toLowerCase()}:${(el.textContent ?? '').trim().slice(0, 30)}`;
+  });
+}
+
+/** Sends the picked sneaker as raw bytes and waits for its scored result. */
+async function scoreSneaker(h: Harness): Promise<void> {
+  await waitText(h.page, '#target-meta', '/score');
+  h.pickNext.push([image('sneaker.png')]);
+  await h.page.locator('#pick-images').click();
+  await h.page.locator('.thumb img').first().waitFor();
+  await radio(h.page, 'encoding', 'Raw bytes');
+  assert.match(await sendAndWait(h, '#send-image'), /200 OK/);
+  assert.deepEqual(await topLabels(h.page), ['Sneaker']);
 }
 
 describe('endpoint tester panel in Chromium', { timeout: 240_000 }, () => {
@@ -389,6 +446,220 @@ describe('endpoint tester panel in Chromium', { timeout: 240_000 }, () => {
         await h.page.evaluate(() => (globalThis as unknown as PageGlobals).__deliver(JSON.stringify({ type: 'request/trigger', mode: 'load' })));
         await new Promise((r) => setTimeout(r, 200));
         assert.ok(h.pageConsole.some((l) => l.includes('ignored an invalid message from the host: request/trigger')));
+        assert.deepEqual(h.pageErrors, []);
+      } finally {
+        await h.close();
+      }
+    });
+  });
+
+  describe('high-contrast themes', () => {
+    test('every --vscode-* variable tester.css and @vscode-elements read is set, or left unset as VS Code does', () => {
+      const read = new Set<string>();
+      const scan = (dir: string): void => {
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+          const p = join(dir, entry.name);
+          if (entry.isDirectory()) scan(p);
+          else if (/\.styles\.js$|^styles\.js$/.test(entry.name) || p.endsWith('tester.css')) for (const m of readFileSync(p, 'utf8').matchAll(/--vscode-[\w.-]+/g)) read.add(m[0]);
+        }
+      };
+      scan('node_modules/@vscode-elements/elements/dist');
+      scan('webview/tester');
+      // Not theme colours: a component's own knob, and a misspelling inside vscode-elements.
+      for (const v of ['--vscode-tabs-panel-padding', '--vscode-panel--background']) read.delete(v);
+      assert.ok(read.size > 80, `${read.size} variables found`);
+      for (const kind of ['hc-dark', 'hc-light'] as const) {
+        const missing = [...read].filter((v) => !(v in themes[kind].vars) && !unsetInHighContrast[kind].includes(v));
+        assert.deepEqual(missing, [], `${kind} forgets these`);
+      }
+    });
+
+    for (const [theme, file] of [
+      ['hc-dark', 'tester-hc-dark.png'],
+      ['hc-light', 'tester-hc-light.png'],
+    ] as const) {
+      test(`${theme}: a scored image shows with contrast borders, focus outlines and text, not colour alone`, async () => {
+        const h = await openHarness(browser, assets, { theme, services });
+        try {
+          const vars = themes[theme].vars;
+          assert.ok(await h.page.locator(`body.vscode-high-contrast[data-vscode-theme-kind="${themes[theme].kind}"]`).count(), 'VS Code’s body classes');
+          await scoreSneaker(h);
+          const style = (selector: string, property: string): Promise<string> =>
+            h.page.locator(selector).first().evaluate((el, p) => (globalThis as unknown as { getComputedStyle(e: unknown): { getPropertyValue(n: string): string } }).getComputedStyle(el).getPropertyValue(p), property);
+          const rgb = (hex: string): string => `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+          const border = rgb(vars['--vscode-contrastBorder'] ?? '');
+          assert.equal(await style('#predictions .bar-track', 'stroke'), border, 'bar tracks outlined');
+          assert.equal(await style('#predictions .bar-fill', 'stroke'), border, 'bar fills outlined');
+          assert.equal(await style('#predictions .bar:not(.top) .bar-fill', 'opacity'), '1', 'no translucency');
+          assert.equal(await style('#target-meta .pill', 'border-top-color'), border, 'chips outlined');
+          assert.equal(await style('#predictions .prediction', 'border-top-color'), border);
+          assert.equal(await style('vscode-collapsible', 'border-top-color'), border, 'section headers outlined');
+          // A theme without button colours gets no Dark Modern blue: the button is the page's background, outlined.
+          if (theme === 'hc-dark') assert.equal(await h.page.locator('#send-image').evaluate((el) => el.shadowRoot?.querySelector('.base') && (globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }).getComputedStyle(el.shadowRoot.querySelector('.base')).backgroundColor), 'rgba(0, 0, 0, 0)');
+          // The status chip says it in words.
+          assert.match(await text(h.page, '#status-line .pill.status'), /^200 OK$/);
+          // Keyboard focus shows in focusBorder.
+          await h.page.mouse.move(900, 980);
+          await h.page.locator('#drop-zone').focus();
+          await h.page.keyboard.press('Tab');
+          assert.equal(await focused(h.page), '#pick-images');
+          await h.page.locator('#drop-zone').focus();
+          const outline = await style('#drop-zone', 'outline-color');
+          assert.equal(outline, rgb(vars['--vscode-focusBorder'] ?? ''));
+          await h.page.keyboard.press('Tab');
+          await h.page.screenshot({ path: `${shots}/${file}`, fullPage: true });
+          assert.deepEqual(await cspViolations(h.page), []);
+          assert.deepEqual(h.pageErrors, []);
+        } finally {
+          await h.close();
+        }
+      });
+    }
+  });
+
+  describe('accessibility', () => {
+    test('every control has an accessible name, and the chart reads its predictions as text', async () => {
+      const h = await openHarness(browser, assets, { theme: 'dark', services });
+      try {
+        await scoreSneaker(h);
+        const image = await namedControls(h.page);
+        for (const expected of [
+          'combobox Target',
+          'button Refresh services and examples',
+          'tab Image',
+          'tab JSON',
+          'tab V2 tensor',
+          'tab Load test',
+          'button Add images: press Enter to choose files, or drop or paste images here',
+          'button Choose images…',
+          'button Remove sneaker.png',
+          'button Send',
+          'button Clear',
+          'button Copy request id',
+          'button Copy',
+          'button Clear history',
+        ]) {
+          assert.ok(image.names.includes(expected), `${expected} is missing from ${image.names.join(' | ')}`);
+        }
+        for (const label of ['Raw bytes', 'Base64 JSON', 'V2 tensor', 'curl', 'Python requests', 'JavaScript fetch']) {
+          assert.ok(image.names.some((n) => /^(radio|checkbox) /.test(n) && n.endsWith(` ${label}`)), `radio ${label}`);
+        }
+        // History actions name the request they act on, not just "Run again" three times over.
+        assert.ok(image.names.some((n) => /^button Run again: 'sneaker\.png' as raw bytes$/.test(n)), image.names.join(' | '));
+        assert.ok(image.names.some((n) => /^button Show log lines of request [0-9a-f-]{36}$/.test(n)));
+        assert.ok(image.names.some((n) => /^button Remove 'sneaker\.png' as raw bytes from history$/.test(n)));
+        // The chart: a list named by its summary, one item per bar with the full label and the percentage.
+        const chart = image.nodes.find((n) => n.role === 'list' && /top 3 predictions/.test(n.name ?? ''));
+        assert.ok(chart, 'the bar chart is exposed as a list');
+        assert.match(chart.name ?? '', /^sneaker\.png: top 3 predictions, first Sneaker at 100\.0%$/);
+        const items = ariaNodes(chart.children ?? []).filter((n) => n.role === 'listitem').map((n) => n.name);
+        assert.equal(items.length, 3);
+        assert.equal(items[0], 'Sneaker: 100.0%');
+        for (const item of items) assert.match(item ?? '', /^[\w /-]+: \d+\.\d%$/);
+        assert.ok(image.nodes.some((n) => n.role === 'region' && n.name === 'Code snippet'), 'the snippet is a named region');
+
+        await tab(h.page, 'JSON');
+        assert.ok((await namedControls(h.page)).names.includes('textbox JSON request body'));
+        await tab(h.page, 'V2 tensor');
+        assert.ok((await namedControls(h.page)).names.includes('textbox V2 inference request body'));
+        await tab(h.page, 'Load test');
+        const load = await namedControls(h.page);
+        // Named by their visible vscode-label (which vscode-textfield prefers to aria-label).
+        for (const name of ['Requests', 'Concurrency', 'Time limit (s)']) {
+          assert.ok(load.names.some((n) => /^(spinbutton|textbox) /.test(n) && n.endsWith(` ${name}`)), `${name} in ${load.names.join(' | ')}`);
+        }
+        assert.ok(load.names.includes('button Start'));
+        assert.ok(load.names.includes('button Stop'));
+        await choose(h.page, 'target', 'Other URL');
+        const custom = await namedControls(h.page);
+        assert.ok(custom.names.some((n) => n === 'textbox Scoring URI'), custom.names.join(' | '));
+        assert.ok(custom.names.some((n) => n === 'textbox V2 model name'));
+        assert.ok(custom.names.includes('button Use this URL'));
+        assert.deepEqual(h.pageErrors, []);
+      } finally {
+        await h.close();
+      }
+    });
+
+    test('keyboard: Tab walks the panel top to bottom; Enter and Space work every control on the way', async () => {
+      const h = await openHarness(browser, assets, { theme: 'dark', services });
+      try {
+        await scoreSneaker(h);
+        await h.page.mouse.move(900, 990);
+        // From the top, as when the view gets the focus: a click in the top-left corner sets where Tab starts.
+        await h.page.mouse.click(2, 2);
+        const order: string[] = [];
+        for (let i = 0; i < 40; i++) {
+          await h.page.keyboard.press('Tab');
+          const at = await focused(h.page);
+          if (at === order[0]) break;
+          order.push(at);
+        }
+        const at = (stop: string): number => {
+          const i = order.indexOf(stop);
+          assert.ok(i >= 0, `Tab never reaches ${stop}: ${order.join(' → ')}`);
+          return i;
+        };
+        const stops = ['#target', '#refresh', 'tab:Image', '#drop-zone', '#pick-images', '#send-image', '#clear-images', '#snippet-copy', '#snippet', '#history-clear'];
+        const positions = stops.map(at);
+        assert.deepEqual([...positions].sort((a, b) => a - b), positions, `a sensible order: ${order.join(' → ')}`);
+        assert.equal(order[0], '#target', 'the target comes first');
+        // One stop for the tab strip (arrows move inside it).
+        assert.equal(order.filter((o) => o.startsWith('tab:')).length, 1, order.join(' → '));
+
+        // Target: Enter opens the list, Escape closes it.
+        await h.page.locator('#target').focus();
+        await h.page.keyboard.press('Enter');
+        await h.page.locator('#target li[role="option"]').first().waitFor();
+        await h.page.keyboard.press('Escape');
+        await h.page.locator('#target li[role="option"]').first().waitFor({ state: 'hidden' });
+
+        // Tabs: arrows move, Enter / Space select.
+        await h.page.locator('vscode-tab-header', { hasText: 'Image' }).focus();
+        await h.page.keyboard.press('ArrowRight');
+        assert.equal(await focused(h.page), 'tab:JSON');
+        await h.page.keyboard.press('Enter');
+        await h.page.locator('vscode-tab-header[aria-selected="true"]', { hasText: 'JSON' }).waitFor({ timeout: 5000 });
+        assert.ok(await h.page.locator('#send-json').isVisible());
+        await h.page.keyboard.press('ArrowLeft');
+        assert.equal(await focused(h.page), 'tab:Image');
+        await h.page.keyboard.press('Space');
+        await h.page.locator('vscode-tab-header[aria-selected="true"]', { hasText: 'Image' }).waitFor({ timeout: 5000 });
+        assert.ok(await h.page.locator('#send-image').isVisible());
+
+        // Choose images…: Enter and Space each open the picker (the host gets image/pick).
+        const picks = (): number => h.sent.filter((m) => m.includes('"image/added"')).length;
+        await h.page.locator('#clear-images').click();
+        for (const key of ['Enter', 'Space']) {
+          const before = picks();
+          h.pickNext.push([image('sneaker.png')]);
+          await h.page.locator('#pick-images').focus();
+          await h.page.keyboard.press(key);
+          const deadline = Date.now() + 10_000;
+          while (picks() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+          assert.equal(picks(), before + 1, `${key} on Choose images…`);
+        }
+        await h.flush();
+        await h.page.waitForFunction(() => (globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }).document.querySelectorAll('.thumb').length === 2);
+
+        // Send: Enter sends.
+        const answers = (): number => h.sent.filter((m) => m.includes('"request/finished"')).length;
+        const before = answers();
+        await h.page.locator('#send-image').focus();
+        await h.page.keyboard.press('Enter');
+        const deadline = Date.now() + 15_000;
+        while (answers() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
+        await h.flush();
+        assert.equal(answers(), before + 1, 'Enter on Send sends');
+        assert.match(await text(h.page, '#status-line'), /200 OK/);
+
+        // Copy (the snippet): Space copies it with the real request.
+        const copies = h.clipboard.length;
+        await h.page.locator('#snippet-copy').focus();
+        await h.page.keyboard.press('Space');
+        await waitText(h.page, '#notice', 'Copied');
+        assert.equal(h.clipboard.length, copies + 1);
+        assert.match(h.clipboard.at(-1) ?? '', /curl -X POST/);
         assert.deepEqual(h.pageErrors, []);
       } finally {
         await h.close();

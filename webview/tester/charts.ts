@@ -7,7 +7,10 @@ export interface Bar {
   value: number;
 }
 
-/** A horizontal bar chart of probabilities (0..1): one row per label, the top one highlighted. */
+/**
+ * A horizontal bar chart of probabilities (0..1): one row per label, the top one highlighted. For screen readers
+ * it is a list named by `title` whose items read "Sneaker: 100.0%" (the full label, which the drawing truncates).
+ */
 export function barChart(bars: Bar[], title: string): SVGElement {
   const rowH = 24;
   const labelW = 110;
@@ -15,16 +18,17 @@ export function barChart(bars: Bar[], title: string): SVGElement {
   const width = 380;
   const barW = width - labelW - valueW;
   const height = bars.length * rowH + 4;
-  const svg = s('svg', { class: 'bar-chart', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': title, preserveAspectRatio: 'xMinYMin meet' });
+  const svg = s('svg', { class: 'bar-chart', width, height, viewBox: `0 0 ${width} ${height}`, role: 'list', 'aria-label': title, preserveAspectRatio: 'xMinYMin meet' });
   svg.appendChild(s('title', {}, title));
   bars.forEach((bar, i) => {
     const y = i * rowH + 2;
     const w = Math.max(1.5, Math.min(1, Math.max(0, bar.value)) * barW);
-    const g = s('g', { class: i === 0 ? 'bar top' : 'bar' });
-    g.appendChild(s('text', { x: labelW - 8, y: y + rowH / 2 + 1, class: 'bar-label', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, truncate(bar.label, 20)));
-    g.appendChild(s('rect', { x: labelW, y: y + 3, width: barW, height: rowH - 6, rx: 2, class: 'bar-track' }));
-    g.appendChild(s('rect', { x: labelW, y: y + 3, width: w, height: rowH - 6, rx: 2, class: 'bar-fill' }));
-    g.appendChild(s('text', { x: labelW + barW + 8, y: y + rowH / 2 + 1, class: 'bar-value', 'dominant-baseline': 'middle' }, `${(bar.value * 100).toFixed(1)}%`));
+    const percent = `${(bar.value * 100).toFixed(1)}%`;
+    const g = s('g', { class: i === 0 ? 'bar top' : 'bar', role: 'listitem', 'aria-label': `${bar.label}: ${percent}` });
+    g.appendChild(s('text', { x: labelW - 8, y: y + rowH / 2 + 1, class: 'bar-label', 'text-anchor': 'end', 'dominant-baseline': 'middle', 'aria-hidden': 'true' }, truncate(bar.label, 20)));
+    g.appendChild(s('rect', { x: labelW, y: y + 3, width: barW, height: rowH - 6, rx: 2, class: 'bar-track', 'aria-hidden': 'true' }));
+    g.appendChild(s('rect', { x: labelW, y: y + 3, width: w, height: rowH - 6, rx: 2, class: 'bar-fill', 'aria-hidden': 'true' }));
+    g.appendChild(s('text', { x: labelW + barW + 8, y: y + rowH / 2 + 1, class: 'bar-value', 'dominant-baseline': 'middle', 'aria-hidden': 'true' }, percent));
     svg.appendChild(g);
   });
   return svg;

@@ -113,11 +113,13 @@ const sendImage = button('Send', { icon: 'play', title: 'Send (Ctrl+Enter)', id:
 const clearImages = button('Clear', { secondary: true, id: 'clear-images' });
 
 // JSON and V2 tabs
-const jsonArea = h('vscode-textarea', { id: 'json-body', monospace: true, rows: '14', resize: 'vertical', 'aria-label': 'JSON request body', spellcheck: 'false' }) as ValueElement;
+// vscode-textarea names its inner <textarea> from its `label` property (no attribute): aria-label on the host
+// alone names nothing a screen reader sees.
+const jsonArea = h('vscode-textarea', { id: 'json-body', monospace: true, rows: '14', resize: 'vertical', 'aria-label': 'JSON request body', '.label': 'JSON request body', spellcheck: 'false' }) as ValueElement;
 const jsonHint = h('span', { class: 'muted hint' });
 const sendJson = button('Send', { icon: 'play', title: 'Send (Ctrl+Enter)', id: 'send-json' });
 const resetJson = button('Reset to example', { secondary: true, id: 'reset-json' });
-const v2Area = h('vscode-textarea', { id: 'v2-body', monospace: true, rows: '14', resize: 'vertical', 'aria-label': 'V2 inference request body', spellcheck: 'false' }) as ValueElement;
+const v2Area = h('vscode-textarea', { id: 'v2-body', monospace: true, rows: '14', resize: 'vertical', 'aria-label': 'V2 inference request body', '.label': 'V2 inference request body', spellcheck: 'false' }) as ValueElement;
 const v2Hint = h('span', { class: 'muted hint' });
 const sendV2 = button('Send', { icon: 'play', title: 'Send (Ctrl+Enter)', id: 'send-v2' });
 const resetV2 = button('Reset to signature', { secondary: true, id: 'reset-v2' });
@@ -131,7 +133,7 @@ const loadStop = button('Stop', { secondary: true, icon: 'debug-stop', disabled:
 const loadWhat = h('p', { class: 'muted' });
 const loadLive = h('div', { class: 'load-live', id: 'load-live', role: 'status', 'aria-live': 'polite' });
 const loadCharts = h('div', { class: 'load-charts', id: 'load-charts' });
-const loadSummary = h('pre', { class: 'summary', id: 'load-summary', hidden: true, tabindex: '0', 'aria-label': 'Load test summary' });
+const loadSummary = h('pre', { class: 'summary', id: 'load-summary', hidden: true, tabindex: '0', role: 'region', 'aria-label': 'Load test summary' });
 const loadCopy = button('Copy summary', { secondary: true, icon: 'copy', hidden: true, id: 'load-copy' });
 
 const tabsEl = h('vscode-tabs', { id: 'modes', 'aria-label': 'Input mode' });
@@ -178,7 +180,7 @@ const headersCollapsible = h('vscode-collapsible', { heading: 'Response headers'
 const bodyCollapsible = h('vscode-collapsible', { heading: 'Response body', class: 'section' });
 const snippetGroup = h('vscode-radio-group', { id: 'snippet-lang', 'aria-label': 'Snippet language' });
 const snippetCopy = button('Copy', { icon: 'copy', secondary: true, title: 'Copy with the real key', id: 'snippet-copy' });
-const snippetPre = h('pre', { class: 'code', id: 'snippet', tabindex: '0', 'aria-label': 'Code snippet' });
+const snippetPre = h('pre', { class: 'code', id: 'snippet', tabindex: '0', role: 'region', 'aria-label': 'Code snippet' });
 const snippetCollapsible = h(
   'vscode-collapsible',
   { heading: 'Code', description: 'the exact request', class: 'section', open: true },
@@ -481,7 +483,7 @@ function renderResult(r: ResultView | undefined, snippets: PanelState['lastSnipp
   replace(
     bodyCollapsible,
     r.truncated ? h('p', { class: 'muted' }, `Showing the first ${formatBytes(r.body.length)} of ${formatBytes(r.bodyBytes)}.`) : null,
-    h('pre', { class: 'code body', tabindex: '0', 'aria-label': 'Response body' }, prettyBody(r)),
+    h('pre', { class: 'code body', tabindex: '0', role: 'region', 'aria-label': 'Response body' }, prettyBody(r)),
     h('div', { class: 'row' }, copyBody),
   );
   bodyCollapsible.setAttribute('description', `${r.contentType || 'no content type'} · ${formatBytes(r.bodyBytes)}`);
@@ -515,11 +517,15 @@ function renderHistory(): void {
   const ul = h('ul', { class: 'history', 'aria-label': 'Request history' });
   for (const e of history) {
     // Requests too large to keep cannot be re-run: no button rather than a dead one.
-    const rerun = e.rerunnable ? iconButton('debug-rerun', 'Run again', { 'aria-label': `Run again: ${e.summary}` }) : h('span', { class: 'icon-spacer' });
+    // `label` names the inner button screen readers see; the short title stays the tooltip.
+    const rerun = e.rerunnable ? iconButton('debug-rerun', 'Run again', { label: `Run again: ${e.summary}`, 'aria-label': `Run again: ${e.summary}` }) : h('span', { class: 'icon-spacer' });
     rerun.addEventListener('click', () => e.rerunnable && post({ type: 'history/rerun', id: e.id }));
-    const logs = iconButton('output', 'Show the service log lines of this request', { 'aria-label': `Show log lines of request ${e.requestId ?? ''}` });
+    const logs = iconButton('output', 'Show the service log lines of this request', {
+      label: `Show log lines of request ${e.requestId ?? ''}`,
+      'aria-label': `Show log lines of request ${e.requestId ?? ''}`,
+    });
     logs.addEventListener('click', () => post({ type: 'history/showLog', id: e.id }));
-    const remove = iconButton('trash', 'Remove from history', { 'aria-label': `Remove ${e.summary} from history` });
+    const remove = iconButton('trash', 'Remove from history', { label: `Remove ${e.summary} from history`, 'aria-label': `Remove ${e.summary} from history` });
     remove.addEventListener('click', () => post({ type: 'history/remove', id: e.id }));
     const time = new Date(e.at);
     ul.appendChild(
@@ -743,6 +749,15 @@ function selectTab(tab: Tab): void {
   save();
 }
 
+// vscode-tabs selects a tab on Enter only; the ARIA tabs pattern has Space do it too.
+tabsEl.addEventListener('keydown', (event) => {
+  const header = (event.target as HTMLElement).closest('vscode-tab-header');
+  if ((event as KeyboardEvent).key !== ' ' || !header) return;
+  event.preventDefault();
+  const index = [...tabsEl.querySelectorAll('vscode-tab-header')].indexOf(header);
+  const tab = tabs[index];
+  if (tab) selectTab(tab);
+});
 tabsEl.addEventListener('vsc-tabs-select', (event) => {
   const index = (event as CustomEvent<{ selectedIndex: number }>).detail.selectedIndex;
   state.tab = tabs[index] ?? 'image';
