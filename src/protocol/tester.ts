@@ -3,6 +3,7 @@
 // webview → host messages ask (the host does every HTTP call, file read and clipboard write), host → webview
 // messages tell. The webview never receives a key: only whether one is set (`hasKey`).
 import * as z from 'zod';
+import { historyEntrySchema } from '../core/client/history';
 
 /** Shared bounds (the core's own limits are checked against these in test/unit/protocol). */
 export const testerLimits = {
@@ -91,19 +92,10 @@ export const resultViewSchema = z.object({
 });
 export type ResultView = z.infer<typeof resultViewSchema>;
 
-export const historyViewSchema = z.object({
-  id: z.string(),
-  at: z.string(),
-  targetLabel: z.string(),
-  summary: z.string(),
-  status: z.number().optional(),
-  ok: z.boolean(),
-  totalMs: z.number().optional(),
-  serverMs: z.number().optional(),
-  requestId: z.string().optional(),
-  outcome: z.string().optional(),
-  rerunnable: z.boolean(),
-});
+/** A history entry as the panel shows it: the stored entry without its URL, target key and input. */
+export const historyViewSchema = historyEntrySchema
+  .pick({ id: true, at: true, targetLabel: true, summary: true, status: true, ok: true, totalMs: true, serverMs: true, requestId: true, outcome: true })
+  .extend({ rerunnable: z.boolean() });
 export type HistoryView = z.infer<typeof historyViewSchema>;
 
 export const loadPointSchema = z.object({ t: z.number(), p50: z.number(), p95: z.number(), p99: z.number(), rps: z.number() });

@@ -1,6 +1,7 @@
 // The tester's history: one entry per request sent, newest first, bounded, persisted by whatever store the
 // caller gives (the extension uses workspaceState). Small requests keep their body so they can be re-run.
-import { z } from 'zod';
+// A namespace import keeps zod tree-shakable in the webview bundle, which reads these schemas too.
+import * as z from 'zod';
 
 export const storedImageSchema = z.object({ name: z.string(), mime: z.string(), base64: z.string() });
 export const storedInputSchema = z.discriminatedUnion('mode', [
