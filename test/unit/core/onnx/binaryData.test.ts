@@ -9,17 +9,9 @@ import {
 } from '../../../../src/core/onnx/binaryData';
 import { jsonToTensor, tensorToJson } from '../../../../src/core/onnx/tensorData';
 import type { TensorValue } from '../../../../src/core/onnx/tensorData';
-import { BadRequestError } from '../../../../src/core/errors';
+import { rejects } from '../../../helpers/rejects';
 import type { OnnxElementType } from '../../../../src/core/onnx/signature';
 
-function rejects(fn: () => unknown, message: string | RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof BadRequestError, `expected BadRequestError, got ${String(err)}`);
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else assert.match(err.message, message);
-    return true;
-  });
-}
 
 function body(header: unknown, ...chunks: Uint8Array[]): { body: Buffer; headerLength: number } {
   const json = Buffer.from(JSON.stringify(header));

@@ -8,17 +8,9 @@ import {
   tensorToJson,
 } from '../../../../src/core/onnx/tensorData';
 import type { TensorValue } from '../../../../src/core/onnx/tensorData';
-import { BadRequestError } from '../../../../src/core/errors';
+import { rejects } from '../../../helpers/rejects';
 import type { OnnxElementType, TensorSpec } from '../../../../src/core/onnx/signature';
 
-function rejects(fn: () => unknown, message: string | RegExp): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof BadRequestError, `expected BadRequestError, got ${String(err)}`);
-    if (typeof message === 'string') assert.equal(err.message, message);
-    else assert.match(err.message, message);
-    return true;
-  });
-}
 
 // JSON in, the typed array we expect, JSON back out (flat).
 const roundTrips: { type: OnnxElementType; input: unknown[]; stored: ArrayLike<unknown>; output: unknown[] }[] = [
