@@ -145,12 +145,11 @@ function freePort() {
   });
 }
 
-async function serveModelport(cli, model, extra) {
-  const port = await freePort();
-  const child = await startModelport(cli, model, ['--port', String(port), ...extra]);
+/** Waits until the server on `port` answers GET /; if it never does, the error carries what it printed. */
+async function readyOrLog(child, port) {
   let log = '';
-  child.stderr.on('data', (d) => (log += d));
-  child.stdout.on('data', (d) => (log += d));
+  child.stderr?.on('data', (d) => (log += d));
+  child.stdout?.on('data', (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitReady(`${url}/`, child);
@@ -158,6 +157,12 @@ async function serveModelport(cli, model, extra) {
     throw new Error(`${err.message}\n${log}`, { cause: err });
   }
   return { url, child };
+}
+
+async function serveModelport(cli, model, extra) {
+  const port = await freePort();
+  const child = await startModelport(cli, model, ['--port', String(port), ...extra]);
+  return readyOrLog(child, port);
 }
 
 async function metricsOf(url) {
@@ -244,15 +249,7 @@ async function servePeer(python, modelDir, workers) {
     env: { ...process.env, AZUREML_MODEL_DIR: modelDir, OMP_NUM_THREADS: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   }));
-  let log = '';
-  child.stderr.on('data', (d) => (log += d));
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitReady(`${url}/`, child);
-  } catch (err) {
-    throw new Error(`${err.message}\n${log}`, { cause: err });
-  }
-  return { url, child };
+  return readyOrLog(child, port);
 }
 
 async function benchPeer(peer) {
