@@ -12,7 +12,7 @@ import type { RegisteredModel } from '../../../src/core/registry/modelMeta';
 import type { ServiceStatus } from '../../../src/core/services/types';
 import type { ModelportApi } from '../../../src/extension';
 import type { DebugSession as ModelportDebugSession } from '../../../src/vscode/common/debugTwin';
-import { activateModelport, projectDir, screenshot, sleep, waitUntil } from './helpers';
+import { activateModelport, projectDir, screenshot, waitUntil, within } from './helpers';
 
 const modelName = 'debug-fashion';
 const serviceName = 'debug-svc';
@@ -72,6 +72,26 @@ function nextStop(): Promise<vscode.DebugStackFrame | vscode.DebugThread> {
       resolve(item);
     });
   });
+}
+
+/**
+ * Resolves once some debug session (js-debug binds breakpoints in the child "Remote Process" session it attaches
+ * a little after the one we start) reports a verified breakpoint in score.ts: only then can a request stop.
+ */
+function breakpointBound(): { bound: Promise<void>; dispose(): void } {
+  let resolve!: () => void;
+  const bound = new Promise<void>((r) => (resolve = r));
+  type Bp = { verified?: boolean; source?: { path?: string } };
+  const isBound = (bp: Bp | undefined): boolean => bp?.verified === true && (bp.source?.path ?? '').endsWith('score.ts');
+  const tracker = vscode.debug.registerDebugAdapterTrackerFactory('*', {
+    createDebugAdapterTracker: () => ({
+      onDidSendMessage: (m: { event?: string; command?: string; body?: { breakpoint?: Bp; breakpoints?: Bp[] } }) => {
+        if (m.event === 'breakpoint' && isBound(m.body?.breakpoint)) resolve();
+        if (m.command === 'setBreakpoints' && (m.body?.breakpoints ?? []).some(isBound)) resolve();
+      },
+    }),
+  });
+  return { bound, dispose: () => tracker.dispose() };
 }
 
 interface StackFrame {
@@ -144,12 +164,17 @@ suite('Debugging an entry script in a real VS Code', () => {
 
     const line = entryScript.split('\n').findIndex((l) => l.includes(breakOn));
     vscode.debug.removeBreakpoints(vscode.debug.breakpoints);
-    vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(script(), new vscode.Position(line, 0)))]);
-    await sleep(1000); // js-debug sets it on the inspector
+    const binding = breakpointBound();
+    try {
+      vscode.debug.addBreakpoints([new vscode.SourceBreakpoint(new vscode.Location(script(), new vscode.Position(line, 0)))]);
+      await within(binding.bound, 60_000, 'binding the breakpoint in score.ts');
+    } finally {
+      binding.dispose();
+    }
     const stopped = nextStop();
     const request = fetch(result.service.scoringUri, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ pixels: new Array(784).fill(0) }) });
     const answered = request.then(async (res) => ({ status: res.status, body: (await res.json()) as { label?: string } }));
-    const stop = await Promise.race([stopped, answered.then((a) => Promise.reject(new Error(`the request finished without stopping: ${a.status} ${JSON.stringify(a.body)}`))), sleep(60_000).then(() => Promise.reject(new Error('no stop within 60 s')))]);
+    const stop = await within(Promise.race([stopped, answered.then((a) => Promise.reject(new Error(`the request finished without stopping: ${a.status} ${JSON.stringify(a.body)}`)))]), 60_000, 'a stop at the breakpoint');
     const frames = (await stop.session.customRequest('stackTrace', { threadId: stop.threadId })) as { stackFrames: StackFrame[] };
     const top = frames.stackFrames[0];
     assert.match(top?.name ?? '', /(^|\.)run$/, 'paused in run() (js-debug names it Object.run: a CommonJS export)');
