@@ -12,6 +12,8 @@ const entries = [
   { in: 'src/demo.ts', out: 'dist/demo.js' },
   // The VS Code extension: `vscode` is provided by the extension host.
   { in: 'src/extension.ts', out: 'dist/extension.js' },
+  // The tester's image preprocessing (it needs sharp): required by the extension on first use only.
+  { in: 'src/core/preprocess/imageTensor.ts', out: 'dist/imageTensor.js' },
 ];
 
 // Integration suites (mocha inside a real extension host): one bundle per file of test/integration/suite,

@@ -1,8 +1,11 @@
 // The composition root: builds the log, settings, workspace, tree and commands, and wires them together.
-// Nothing else lives here. Heavy modules (onnxruntime, sharp, esbuild) are never imported by the extension:
-// signatures come from the registry's protobuf reader, scoring runs in the service's own process.
+// Nothing else lives here. Heavy modules (onnxruntime, sharp, esbuild) are never imported by the extension's
+// bundle (ESLint's room rules and test/unit/architecture keep it so): signatures come from the registry's
+// protobuf reader, scoring runs in the service's own process, and the tester's image preprocessing loads from a
+// bundle of its own on first use.
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { readModelConfigOf } from './core/modelConfigFile';
 import type { ServiceLifecycle } from './core/services/types';
 import type { CommandDeps, ModelportWorkspace } from './vscode/common/deps';
 import { createVscodeUi } from './vscode/common/window.apis';
@@ -16,7 +19,6 @@ import type { WorkspaceNode } from './vscode/tree/workspaceNodes';
 import type { TesterOutcome } from './vscode/webviews/testerController';
 import { registerTesterPanel } from './vscode/webviews/testerPanel';
 import { serviceSourceFromLifecycle } from './vscode/webviews/testerServices';
-import { readModelConfig } from './server/models/modelConfigFile';
 
 /** What activate() returns: enough for integration tests to read the tree and wait for it. */
 export interface ModelportApi {
@@ -84,7 +86,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
           const [first] = (await services().get(name)).models;
           if (!first) return undefined;
           const model = await deps.workspace().registry.get(first);
-          return (await readModelConfig(join(model.path, 'model.json'))).config.preprocess;
+          return (await readModelConfigOf(model.path)).config.preprocess;
         },
         showRequestLog: (name) => serviceLogs.show(name),
       },

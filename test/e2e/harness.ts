@@ -8,6 +8,7 @@ import { extname, join, normalize } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { memoryStore } from '../../src/core/client/history';
 import type { ImageInput } from '../../src/core/client/request';
+import { imagesToTensor } from '../../src/core/preprocess/imageTensor';
 import type { HostMessage } from '../../src/protocol/tester';
 import { TesterController, type TesterServiceSource } from '../../src/vscode/webviews/testerController';
 import { testerHtml } from '../../src/vscode/webviews/testerHtml';
@@ -168,6 +169,7 @@ export async function openHarness(browser: Browser, server: AssetServer, o: Harn
     writeClipboard: async (text) => void h.clipboard.push(text),
     pickImages: async () => h.pickNext.shift() ?? [],
     promptKey: async () => h.keyAnswer,
+    imagesToTensor,
     log: {
       info: (m) => h.logs.push(`info ${m}`),
       warn: (m) => h.logs.push(`warn ${m}`),

@@ -5,7 +5,7 @@ import type { ModelSignature } from '../../core/onnx/signature';
 import type { Logger } from '../logger';
 import { OnnxSession } from '../runtime/onnxSession';
 import type { RuntimeOptions } from '../runtime/sessionOptions';
-import { readModelConfig } from './modelConfigFile';
+import { readModelConfig } from '../../core/modelConfigFile';
 import type { ResolvedModelSource } from './modelSources';
 
 export interface LoadedModel {

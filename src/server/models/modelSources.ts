@@ -3,6 +3,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { ConfigError } from '../../core/errors';
+import { modelConfigPath } from '../../core/modelConfigFile';
 import type { ModelSource } from '../options';
 
 export interface ResolvedModelSource {
@@ -49,7 +50,7 @@ export async function resolveModelSource(source: ModelSource): Promise<ResolvedM
       path,
       dir: path,
       onnxFile: await findOnnx(path),
-      configFile: join(path, 'model.json'),
+      configFile: modelConfigPath(path, true),
     };
   }
   const ext = extname(path);
@@ -61,7 +62,7 @@ export async function resolveModelSource(source: ModelSource): Promise<ResolvedM
     path,
     dir,
     onnxFile: ext.toLowerCase() === '.onnx' ? path : undefined,
-    configFile: join(dir, `${stem}.model.json`),
+    configFile: modelConfigPath(path, false),
   };
 }
 

@@ -15,13 +15,6 @@ export interface ClassificationResult {
 /** How far a row's sum may stray from 1 and still count as probabilities under `softmax: "auto"`. */
 const distributionTolerance = 1e-3;
 
-/** Reads a labels file: one label per line. Blank lines inside keep their place, so indices stay aligned. */
-export function loadLabels(text: string): string[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).map((line) => line.trim());
-  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
 /** Fails when a labels file does not have exactly one label per class; call it when the model loads. */
 export function checkLabels(labels: readonly string[], classes: number, file?: string): void {
   if (labels.length === classes) return;

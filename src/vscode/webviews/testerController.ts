@@ -10,9 +10,8 @@ import { formatLoadTestSummary, runLoadTest } from '../../core/client/loadTest';
 import { buildRequest, RequestBuildError, type HttpRequestSpec, type ImageInput, type TestInput } from '../../core/client/request';
 import { getJson, sendRequest, type ClientResponse } from '../../core/client/send';
 import { generateSnippet, generateSnippets } from '../../core/client/snippets';
-// sharp itself loads lazily inside imagesToTensor, on the first V2 tensor made from images.
-import { imagesToTensor } from '../../server/preprocess/imageTensor';
-import { inferPreprocess } from '../../server/scoring/onnx/inferPreprocess';
+import type { ImageTensor } from '../../core/preprocess/imageTensor';
+import { inferPreprocess } from '../../core/preprocess/inferPreprocess';
 import {
   dispatch,
   parseWebviewMessage,
@@ -70,6 +69,11 @@ export interface TesterHostEnv {
   /** Asks for a key or token without echoing it; undefined when the user cancels. */
   promptKey(targetLabel: string): PromiseLike<string | undefined>;
   log: TesterLog;
+  /**
+   * The server's own image preprocessing, for V2 tensors made from images. Given by the adapter: the extension
+   * loads it (and sharp) on first use from a bundle of its own, so activation never does.
+   */
+  imagesToTensor(images: Buffer[], spec: PreprocessSpec): Promise<ImageTensor>;
   fetch?: typeof fetch;
   /** Told how every request ends (integration tests and the extension's API observe the panel through it). */
   onOutcome?(outcome: TesterOutcome): void;
@@ -446,7 +450,7 @@ export class TesterController {
     if (input.mode !== 'image') return input;
     if (input.encoding !== 'v2') return { mode: 'image', encoding: input.encoding, images: input.images };
     const spec = await this.preprocessFor(target);
-    const tensor = await imagesToTensor(input.images.map((i) => Buffer.from(i.bytes)), spec);
+    const tensor = await this.env.imagesToTensor(input.images.map((i) => Buffer.from(i.bytes)), spec);
     return { mode: 'image', encoding: 'v2', images: input.images, v2Body: v2RequestFromTensor(spec.input ?? 'input', tensor.dims, tensor.data) };
   }
 

@@ -12,6 +12,7 @@ import { createNonce, testerHtml } from './testerHtml';
 import { openOptionsOf, openTargetOf, type OpenTarget } from './testerTargets';
 
 import { testerCommands, testerViewId } from './testerIds';
+import { lazyImagesToTensor } from './imageTensorLoader';
 
 export interface TesterPanelDeps {
   /** Deployed services; without it the tester works on URLs only. */
@@ -103,6 +104,7 @@ function connect(
         ignoreFocusOut: true,
       }),
     log: deps.log,
+    imagesToTensor: lazyImagesToTensor(context.extensionPath),
     onOutcome,
   };
   const controller = new TesterController(deps.services, env);

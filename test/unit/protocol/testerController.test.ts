@@ -9,6 +9,7 @@ import { TesterController, type TesterHostEnv } from '../../../src/vscode/webvie
 import { openTargetOf } from '../../../src/vscode/webviews/testerTargets';
 import { testerCsp, testerHtml } from '../../../src/vscode/webviews/testerHtml';
 import { startService, type RunningService } from '../../helpers/startService';
+import { imagesToTensor } from '../../../src/core/preprocess/imageTensor';
 
 const key = 'controller-test-key-1';
 
@@ -24,6 +25,7 @@ function fakeEnv(): TesterHostEnv & { posted: HostMessage[]; clipboard: string[]
     writeClipboard: async (t: string) => void env.clipboard.push(t),
     pickImages: async () => [],
     promptKey: async () => key,
+    imagesToTensor,
     log: { info: (m: string) => env.logs.push(`info ${m}`), warn: (m: string) => env.logs.push(`warn ${m}`), error: (m: string) => env.logs.push(`error ${m}`) },
   };
   return env;

@@ -10,9 +10,9 @@ import type { LoadedModel } from '../../models/modelSet';
 import type { OnnxSession } from '../../runtime/onnxSession';
 import { checkLabels, topK } from '../../postprocess/classification';
 import { decodeBase64Images } from '../../preprocess/base64Images';
-import { checkPreprocessSpec, imagesToTensor } from '../../preprocess/imageTensor';
+import { checkPreprocessSpec, imagesToTensor } from '../../../core/preprocess/imageTensor';
 import type { ScoreRequest, ScoreResult, Scorer, ScorerDescription } from '../scorer';
-import { inferPreprocess } from './inferPreprocess';
+import { inferPreprocess } from '../../../core/preprocess/inferPreprocess';
 import { sampleRequest, sampleResponse } from './samples';
 
 /** A 1×1 grey PNG: enough to load and exercise the image decoder once. */

@@ -1,6 +1,7 @@
 // Modelport: Register Model: an .onnx file (explorer context menu, or a file picker) becomes a new version.
 import { existsSync } from 'node:fs';
-import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, relative, resolve, sep } from 'node:path';
+import { modelConfigPath } from '../../../core/modelConfigFile';
 import type { RegisteredModel } from '../../../core/registry/modelMeta';
 import { optionsOf, pathOf, required } from '../../common/args';
 import type { CommandDeps } from '../../common/deps';
@@ -13,9 +14,9 @@ export interface RegisterArgs {
   description: string;
 }
 
-/** The model config the server reads beside a model: `model.json` in its folder or `<stem>.model.json`. */
+/** The model config the server would read if the file's folder, or the file alone, were registered. */
 function modelConfigBeside(file: string): string | undefined {
-  const candidates = [join(dirname(file), 'model.json'), join(dirname(file), `${basename(file, extname(file))}.model.json`)];
+  const candidates = [modelConfigPath(dirname(file), true), modelConfigPath(file, false)];
   return candidates.find((c) => existsSync(c));
 }
 

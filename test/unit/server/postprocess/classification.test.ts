@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { postprocessSchema } from '../../../../src/core/modelConfig';
 import type { PostprocessSpec } from '../../../../src/core/modelConfig';
 import { ConfigError } from '../../../../src/core/errors';
-import { checkLabels, classificationShape, loadLabels, topK } from '../../../../src/server/postprocess/classification';
+import { loadLabels } from '../../../../src/core/labels';
+import { checkLabels, classificationShape, topK } from '../../../../src/server/postprocess/classification';
 
 function spec(fields: Record<string, unknown> = {}): PostprocessSpec {
   return postprocessSchema.parse(fields);

@@ -19,7 +19,7 @@
 //    grayscale tensor only when every pixel is grey (R = G = B after flattening), where libvips gives back the
 //    same value (checked for all 256 greys); otherwise sharp decodes it.
 import * as zlib from 'node:zlib';
-import type { PreprocessSpec } from '../../core/modelConfig';
+import type { PreprocessSpec } from '../modelConfig';
 
 export interface FastRaw {
   data: Uint8Array;

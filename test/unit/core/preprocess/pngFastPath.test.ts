@@ -9,8 +9,8 @@ import sharp from 'sharp';
 import { preprocessSchema } from '../../../../src/core/modelConfig';
 import type { PreprocessSpec } from '../../../../src/core/modelConfig';
 import { ModelportError } from '../../../../src/core/errors';
-import { fastPathPixelBudget, imagesToTensor } from '../../../../src/server/preprocess/imageTensor';
-import { decodePngFast } from '../../../../src/server/preprocess/pngFastPath';
+import { fastPathPixelBudget, imagesToTensor } from '../../../../src/core/preprocess/imageTensor';
+import { decodePngFast } from '../../../../src/core/preprocess/pngFastPath';
 
 const maxPixels = 40_000_000;
 

@@ -3,7 +3,7 @@
 // tensor allocated up front. Scaling, mean/std, inversion and the BGR swap cost nothing extra. PNGs that are
 // already at the model's size are decoded in JS (pngFastPath.ts, same bytes as sharp); everything else by sharp.
 import type { Sharp, SharpOptions } from 'sharp';
-import type { PreprocessSpec } from '../../core/modelConfig';
+import type { PreprocessSpec } from '../modelConfig';
 import {
   BadRequestError,
   ConfigError,
@@ -11,7 +11,7 @@ import {
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
   errorMessage,
-} from '../../core/errors';
+} from '../errors';
 import { decodePngFast } from './pngFastPath';
 
 export interface ImageLimits {

@@ -1,8 +1,8 @@
 // A model served without a model config still takes images when its input looks like one: a rank-4 float
 // or uint8 tensor with 1 or 3 channels. The guess (pixels scaled to 0..1, no mean/std) is logged at start-up
 // so a user whose model wants other normalisation knows to write a preprocess section.
-import type { PreprocessSpec } from '../../../core/modelConfig';
-import type { TensorSpec } from '../../../core/onnx/signature';
+import type { PreprocessSpec } from '../modelConfig';
+import type { TensorSpec } from '../onnx/signature';
 
 export function inferPreprocess(input: TensorSpec): PreprocessSpec | undefined {
   if (input.shape.length !== 4 || (input.type !== 'float32' && input.type !== 'uint8')) return undefined;

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { preprocessSchema } from '../../../../src/core/modelConfig';
 import type { PreprocessSpec } from '../../../../src/core/modelConfig';
 import { ModelportError } from '../../../../src/core/errors';
-import { checkPreprocessSpec, imagesToTensor } from '../../../../src/server/preprocess/imageTensor';
+import { checkPreprocessSpec, imagesToTensor } from '../../../../src/core/preprocess/imageTensor';
 
 // A 4x2 RGB image with a distinct value in every channel of every pixel, row-major.
 const pixels4x2 = [

@@ -1,13 +1,27 @@
 // Reads the optional model config beside a model (preprocess, postprocess, labels), with errors that name the file.
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { ConfigError, errorMessage } from '../../core/errors';
-import { modelConfigSchema, type ModelConfig } from '../../core/modelConfig';
-import { loadLabels } from '../postprocess/classification';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { ConfigError, errorMessage } from './errors';
+import { modelConfigSchema, type ModelConfig } from './modelConfig';
+import { loadLabels } from './labels';
 
 export interface ModelConfigWithLabels {
   config: ModelConfig;
   labels: string[] | undefined;
+}
+
+/**
+ * Where a model's config is (it may not exist): `model.json` inside a model folder, `<stem>.model.json` beside a
+ * single model file. The one rule the server, the registry's users and the editor share.
+ */
+export function modelConfigPath(modelPath: string, isDirectory: boolean): string {
+  if (isDirectory) return join(modelPath, 'model.json');
+  return join(dirname(modelPath), `${basename(modelPath, extname(modelPath))}.model.json`);
+}
+
+/** The config of the model at `modelPath` (a folder or a file), found by modelConfigPath. */
+export async function readModelConfigOf(modelPath: string): Promise<ModelConfigWithLabels> {
+  return readModelConfig(modelConfigPath(modelPath, (await stat(modelPath)).isDirectory()));
 }
 
 async function readOptional(file: string): Promise<string | undefined> {
