@@ -6,7 +6,10 @@ import { serveCommand } from './cli/serveCommand';
 import { modelCommand } from './cli/model/modelCommand';
 import { serviceCommand } from './cli/service/serviceCommand';
 import { invokeCommand } from './cli/invokeCommand';
+import { DockerCliRunner } from './core/docker/dockerCliRunner';
 import { runServiceHost } from './serviceHost/serviceHost';
+import { processInstances } from './serviceHost/processInstanceSpec';
+import { dockerContainerInstances } from './serviceHost/dockerContainerInstance';
 
 const usage = `Usage: modelport <command> [options]
 
@@ -37,7 +40,11 @@ async function main(argv: string[]): Promise<number> {
       // Internal: the detached process that keeps a local service running (started by `service deploy`).
       const [dir] = rest;
       if (!dir) throw new ConfigError('service-host needs the service folder.');
-      return runServiceHost(dir, { nodePath: process.execPath, cliPath: __filename });
+      // The instances each target kind runs: one line per target that runs on this machine.
+      return runServiceHost(dir, {
+        local: processInstances({ nodePath: process.execPath, cliPath: __filename }),
+        docker: dockerContainerInstances(__filename, new DockerCliRunner()),
+      });
     }
     case 'version':
     case '--version':

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { readModelConfigOf } from './core/modelConfigFile';
+import type { LocalRuntime } from './core/services/host/serviceHostController';
 import type { ServiceLifecycle } from './core/services/types';
 import type { CommandDeps, ModelportWorkspace } from './vscode/common/deps';
 import { createVscodeUi } from './vscode/common/window.apis';
@@ -53,7 +54,12 @@ export function activate(context: vscode.ExtensionContext): ModelportApi | undef
 function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputChannel): ModelportApi {
   const started = Date.now();
   // The service host is the bundled CLI run by this Node (code-server) or Electron as Node (desktop).
-  const workspaces = new WorkspaceCache({ nodePath: process.execPath, cliPath: join(context.extensionPath, 'dist', 'cli.js') });
+  const runtime: LocalRuntime = { nodePath: process.execPath, cliPath: join(context.extensionPath, 'dist', 'cli.js') };
+  // The deployment targets, one line each, loaded when a service of their kind is first used.
+  const workspaces = new WorkspaceCache({
+    local: async (ctx) => new (await import('./core/services/local/localTarget.js')).LocalTarget(ctx, runtime),
+    docker: async (ctx) => new (await import('./core/services/docker/localDockerTarget.js')).LocalDockerTarget(ctx, runtime),
+  });
   const projectDir = (): string | undefined => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const currentWorkspace = (): ModelportWorkspace | undefined => workspaces.get(projectDir(), readSettings().workspaceFolder);
 

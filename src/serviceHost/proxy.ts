@@ -2,7 +2,7 @@
 // switch between instances happens between requests, so an update never fails one (the way a cloud front
 // end moves traffic to a new revision). A crashed or missing instance answers 502/503 with a JSON message.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { ScoringInstance } from './instance';
+import type { ScoringInstance } from './scoringInstance';
 
 const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer']);
 

@@ -1,29 +1,22 @@
-// `modelport service-host DIR`: keeps one local service running. It owns the scoring port (a proxy), runs
-// the scoring instance as a child, reports its state in host.json, replaces the instance without dropping a
+// `modelport service-host DIR`: keeps one service running on this machine. It owns the scoring port (a proxy),
+// runs the scoring instance (a child process or a local container: the instance factory of the record's target
+// kind, given by the composition root), reports its state in host.json, replaces the instance without dropping a
 // request when told to (SIGHUP, after the record changed), restarts a crashed instance, and on SIGTERM
 // drains and stops. Its output is the service log.
 import { basename, dirname } from 'node:path';
 import { errorMessage } from '../core/errors';
+import { hostPortOf } from '../core/services/host/serviceHostController';
 import { ServiceStore, type HostState, type StoredKeys } from '../core/services/serviceStore';
-import type { ServiceState } from '../core/services/types';
-import { DockerCliRunner } from '../core/docker/dockerCliRunner';
-import { extraBuildArgs, extraRunArgs } from '../core/docker/engineArgs';
-import { ModelRegistry } from '../core/registry/modelRegistry';
-import { ContainerInstance } from './containerInstance';
-import { Instance, type ScoringInstance } from './instance';
-import { instanceSpecFor } from './instanceSpec';
 import { ServiceProxy } from './proxy';
+import type { InstanceFactories, InstanceFactory, ScoringInstance } from './scoringInstance';
 
 function log(line: string): void {
   process.stdout.write(`${new Date().toISOString()} HOST ${line}\n`);
 }
 
-const healthTimeoutMs = 120_000;
-/** A container instance may build its image first (when the deploying CLI did not). */
-const containerTimeoutMs = 900_000;
 const restartDelaysMs = [1000, 2000, 5000, 10_000, 30_000];
 
-export async function runServiceHost(serviceDir: string, runtime: { nodePath: string; cliPath: string }): Promise<number> {
+export async function runServiceHost(serviceDir: string, instances: InstanceFactories): Promise<number> {
   const name = basename(serviceDir);
   const store = new ServiceStore(dirname(dirname(serviceDir)));
   const proxy = new ServiceProxy();
@@ -46,16 +39,11 @@ export async function runServiceHost(serviceDir: string, runtime: { nodePath: st
   const startInstance = async (): Promise<ScoringInstance> => {
     const record = await store.readRecord(name);
     const keys: StoredKeys | undefined = record.authMode === 'none' ? undefined : await store.readKeys(name);
-    log(`starting ${record.computeType === 'docker' ? 'container' : 'instance'} for generation ${record.generation}`);
-    const write = (line: string): void => void process.stdout.write(line + '\n');
-    const instance: ScoringInstance =
-      record.computeType === 'docker'
-        ? new ContainerInstance(
-            { record, keys, registry: new ModelRegistry(store.workspaceDir), cliPath: runtime.cliPath, runner: new DockerCliRunner(), extraRunArgs: extraRunArgs(), extraBuildArgs: extraBuildArgs() },
-            write,
-          )
-        : new Instance(await instanceSpecFor(record, keys, store.workspaceDir, runtime, process.env), write);
-    const limitMs = record.computeType === 'docker' ? containerTimeoutMs : healthTimeoutMs;
+    const factory: InstanceFactory | undefined = instances[record.target.kind];
+    if (!factory) throw new Error(`this service host cannot run '${record.target.kind}' instances`);
+    log(`starting ${factory.noun} for generation ${record.generation}`);
+    const instance = await factory.create(record, keys, store.workspaceDir, (line) => void process.stdout.write(line + '\n'));
+    const limitMs = factory.readyTimeoutMs;
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the scoring instance was not ready after ${limitMs / 1000} s`)), limitMs).unref());
     try {
       const port = await Promise.race([instance.ready, timeout]);
@@ -132,11 +120,11 @@ export async function runServiceHost(serviceDir: string, runtime: { nodePath: st
   let record;
   try {
     record = await store.readRecord(name);
-    const port = await proxy.listen(record.port);
+    const port = await proxy.listen(hostPortOf(record));
     await report({ port, state: 'Transitioning' });
     log(`listening on 127.0.0.1:${port}`);
   } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `Port ${record?.port} is already in use.` : errorMessage(err);
+    const reason = (err as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `Port ${record ? hostPortOf(record) : '?'} is already in use.` : errorMessage(err);
     log(`cannot start: ${reason}`);
     await report({ state: 'Failed', detail: reason }).catch(() => undefined);
     return 1;
@@ -171,7 +159,7 @@ export async function runServiceHost(serviceDir: string, runtime: { nodePath: st
           await current.stop();
         }
         await closed;
-        await report({ state: 'Stopped' as ServiceState, instancePid: undefined, instanceContainer: undefined, debugPort: undefined, detail: 'Stopped by request.' });
+        await report({ state: 'Stopped', instancePid: undefined, instanceContainer: undefined, debugPort: undefined, detail: 'Stopped by request.' });
         log('stopped');
         resolveExit(0);
       });

@@ -3,13 +3,14 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { NotFoundError } from '../core/errors';
 import { ModelRegistry } from '../core/registry/modelRegistry';
 import { ServiceManager } from '../core/services/serviceManager';
+import type { TargetFactories } from '../core/services/target';
 import type { ModelportWorkspace } from './common/deps';
-import type { LocalRuntime } from '../core/services/local/localProcessTarget';
 
 export class WorkspaceCache {
   private cached: ModelportWorkspace | undefined;
 
-  constructor(private readonly runtime: LocalRuntime) {}
+  /** `targets`: the deployment targets the extension offers (its composition root names them). */
+  constructor(private readonly targets: TargetFactories) {}
 
   /** undefined when no folder is open. */
   get(projectDir: string | undefined, folderSetting: string): ModelportWorkspace | undefined {
@@ -17,7 +18,7 @@ export class WorkspaceCache {
     const dir = isAbsolute(folderSetting) ? folderSetting : resolve(join(projectDir, folderSetting));
     if (this.cached?.dir !== dir || this.cached.projectDir !== projectDir) {
       const registry = new ModelRegistry(dir);
-      this.cached = { projectDir, dir, registry, services: new ServiceManager(dir, registry, this.runtime) };
+      this.cached = { projectDir, dir, registry, services: new ServiceManager(dir, registry, this.targets) };
     }
     return this.cached;
   }

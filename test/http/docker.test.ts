@@ -13,9 +13,9 @@ import { debugTargetOf } from '../../src/core/docker/debugTarget';
 import { DockerCliRunner } from '../../src/core/docker/dockerCliRunner';
 import { EngineUnreachableError } from '../../src/core/docker/dockerErrors';
 import { ModelRegistry } from '../../src/core/registry/modelRegistry';
-import { ServiceManager } from '../../src/core/services/serviceManager';
+import type { ServiceManager } from '../../src/core/services/serviceManager';
 import { ServiceStore } from '../../src/core/services/serviceStore';
-import { cliPath } from '../helpers/spawnServe';
+import { serviceManager } from '../helpers/serviceManager';
 import { breakOnMarker } from './dockerInspector';
 
 function engineSkipReason(): string | false {
@@ -75,7 +75,7 @@ describe('docker target', { skip }, () => {
     const registry = new ModelRegistry(ws);
     await registry.register({ source: resolve('samples/fashion-mnist'), name: 'fashion' });
     await registry.register({ source: resolve('samples/fashion-mnist'), name: 'fashion' });
-    manager = new ServiceManager(ws, registry, { nodePath: process.execPath, cliPath });
+    manager = serviceManager(ws, registry);
   });
 
   after(async () => {
@@ -249,7 +249,7 @@ describe('docker target', { skip }, () => {
 
   test('no engine reachable: a clear error with how to start one', async () => {
     const runner = new DockerCliRunner('docker', { ...process.env, DOCKER_HOST: `unix://${join(ws, 'no-engine.sock')}` });
-    const offline = new ServiceManager(ws, new ModelRegistry(ws), { nodePath: process.execPath, cliPath }, runner);
+    const offline = serviceManager(ws, new ModelRegistry(ws), runner);
     deployed.add('offline-dk');
     await assert.rejects(offline.deploy({ name: 'offline-dk', models: ['fashion:1'], computeType: 'docker' }), (err: Error) => {
       assert.ok(err instanceof EngineUnreachableError, String(err));

@@ -8,10 +8,10 @@ import { after, before, describe, test } from 'node:test';
 import { isProcessAlive } from '../../src/core/fs/processAlive';
 import { ModelRegistry } from '../../src/core/registry/modelRegistry';
 import { DeploymentFailedError } from '../../src/core/services/deploymentFailedError';
-import { ServiceManager } from '../../src/core/services/serviceManager';
+import type { ServiceManager } from '../../src/core/services/serviceManager';
 import { ServiceStore } from '../../src/core/services/serviceStore';
 import { json } from '../helpers/startService';
-import { cliPath } from '../helpers/spawnServe';
+import { serviceManager } from '../helpers/serviceManager';
 
 const image = readFileSync('samples/fashion-mnist/images/sneaker.png');
 
@@ -33,7 +33,7 @@ describe('local services', () => {
     registry = new ModelRegistry(ws);
     await registry.register({ source: resolve('samples/fashion-mnist'), name: 'fashion' });
     await registry.register({ source: resolve('samples/fashion-mnist'), name: 'fashion' });
-    manager = new ServiceManager(ws, registry, { nodePath: process.execPath, cliPath });
+    manager = serviceManager(ws, registry);
   });
   after(async () => {
     for (const s of (await manager.list()).services) await manager.delete(s.name);

@@ -8,12 +8,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ModelRegistry } from '../../src/core/registry/modelRegistry';
-import { ServiceManager } from '../../src/core/services/serviceManager';
+import type { ServiceManager } from '../../src/core/services/serviceManager';
 import type { ServiceState } from '../../src/core/services/types';
 import { defaultWatchdogMs, resolveServeOptions } from '../../src/server/options';
 import { startupWatchdogMs } from '../../src/server/runtime/eventLoopWatchdog';
 import { json } from '../helpers/startService';
-import { cliPath, spawnServe } from '../helpers/spawnServe';
+import { spawnServe } from '../helpers/spawnServe';
+import { serviceManager } from '../helpers/serviceManager';
 
 const spins = resolve('test/fixtures/entry-scripts/spins.js');
 const spinsOnRequest = resolve('test/fixtures/entry-scripts/spinsOnRequest.js');
@@ -177,7 +178,7 @@ describe('event-loop watchdog in a local service', () => {
   let manager: ServiceManager;
   before(() => {
     ws = mkdtempSync(join(tmpdir(), 'mp-watchdog-'));
-    manager = new ServiceManager(ws, new ModelRegistry(ws), { nodePath: process.execPath, cliPath });
+    manager = serviceManager(ws, new ModelRegistry(ws));
   });
   after(async () => {
     for (const s of (await manager.list()).services) await manager.delete(s.name);

@@ -2,6 +2,7 @@
 import { ModelRegistry } from '../../core/registry/modelRegistry';
 import { ServiceManager } from '../../core/services/serviceManager';
 import type { CliIo } from '../common/io';
+import { cliTargets } from '../targets';
 import { resolveWorkspace, type Workspace } from '../common/workspace';
 
 export interface Services {
@@ -14,6 +15,6 @@ export function openServices(workspaceFlag: string | undefined, io: CliIo): Serv
   const workspace = resolveWorkspace(workspaceFlag, io.env, io.cwd);
   const registry = new ModelRegistry(workspace.dir);
   // The service host is this same bundled CLI (`modelport service-host`), run by this same Node.
-  const manager = new ServiceManager(workspace.dir, registry, { nodePath: process.execPath, cliPath: __filename });
+  const manager = new ServiceManager(workspace.dir, registry, cliTargets({ nodePath: process.execPath, cliPath: __filename }));
   return { workspace, registry, manager };
 }

@@ -4,7 +4,7 @@ import { chmod, copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from '
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '../errors';
 import type { ModelRegistry } from '../registry/modelRegistry';
-import type { StoredRecord } from '../services/serviceStore';
+import { imageSettingsOf, type ServiceRecord } from '../services/serviceRecord';
 import { defaultBaseImage, planBuildContext, type BuildContextPlan, type BuildContextRequest, type ContextModel } from './buildContext';
 import { planRuntimePackage, planRuntimePackageFromVersions, runtimePackages, type RuntimePackage } from './runtimePackage';
 
@@ -43,7 +43,7 @@ export async function runtimePackageFor(cliPath: string, extraDependencies: Read
   return planRuntimePackageFromVersions(versions, extraDependencies);
 }
 
-export async function buildContextRequest(record: StoredRecord, registry: Pick<ModelRegistry, 'get'>, cliPath: string): Promise<BuildContextRequest> {
+export async function buildContextRequest(record: ServiceRecord, registry: Pick<ModelRegistry, 'get'>, cliPath: string): Promise<BuildContextRequest> {
   const models: ContextModel[] = [];
   for (const ref of record.models) {
     const m = await registry.get(ref);
@@ -64,7 +64,7 @@ export async function buildContextRequest(record: StoredRecord, registry: Pick<M
   return {
     serviceName: record.name,
     generation: record.generation,
-    baseImage: record.docker?.baseImage ?? defaultBaseImage,
+    baseImage: imageSettingsOf(record).baseImage ?? defaultBaseImage,
     runtime: await runtimePackageFor(cliPath, record.environment?.dependencies ?? {}),
     serverBundle: { source: cliPath, sourceMap: hasMap ? map : undefined },
     models,
@@ -98,6 +98,6 @@ export async function writeBuildContext(plan: BuildContextPlan, dir: string): Pr
 }
 
 /** The build context of a service's current record. */
-export async function planServiceContext(record: StoredRecord, registry: Pick<ModelRegistry, 'get'>, cliPath: string): Promise<BuildContextPlan> {
+export async function planServiceContext(record: ServiceRecord, registry: Pick<ModelRegistry, 'get'>, cliPath: string): Promise<BuildContextPlan> {
   return planBuildContext(await buildContextRequest(record, registry, cliPath));
 }

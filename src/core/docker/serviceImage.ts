@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelRegistry } from '../registry/modelRegistry';
-import type { StoredRecord } from '../services/serviceStore';
+import { imageSettingsOf, type ServiceRecord } from '../services/serviceRecord';
 import { planServiceContext, writeBuildContext } from './contextInputs';
 import { DockerCommandError, ImageBuildError } from './dockerErrors';
 import {
@@ -38,7 +38,7 @@ export interface EnsureImageOptions {
 const buildTailLines = 25;
 
 /** The image of the record's generation; built (output to onLine) when the engine does not have it yet. */
-export async function ensureServiceImage(record: StoredRecord, options: EnsureImageOptions): Promise<{ tag: string; built: boolean }> {
+export async function ensureServiceImage(record: ServiceRecord, options: EnsureImageOptions): Promise<{ tag: string; built: boolean }> {
   const tag = imageTag(record.name, record.generation);
   if ((await options.runner.run(imageIdsCommand(tag))).length > 0) return { tag, built: false };
   const plan = await planServiceContext(record, options.registry, options.cliPath);
@@ -51,7 +51,7 @@ export async function ensureServiceImage(record: StoredRecord, options: EnsureIm
         contextDir: dir,
         tag,
         labels: serviceLabels(record.name, record.generation),
-        buildArgs: record.docker?.buildArgs ?? {},
+        buildArgs: imageSettingsOf(record).buildArgs,
         extraArgs: [...options.extraBuildArgs],
       }),
       {

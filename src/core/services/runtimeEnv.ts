@@ -1,6 +1,6 @@
 // The environment that carries a record's runtime settings to its scoring instance, the same for a child
 // process and a container (`modelport serve` reads these variables).
-import type { ServiceRecord } from './types';
+import type { ServiceRecord } from './serviceRecord';
 
 export function batchingEnv(batching: ServiceRecord['batching']): Record<string, string> {
   if (!batching) return {};

@@ -1,133 +1,123 @@
 // The service lifecycle over a workspace: deploy, update in place, inspect, read logs, delete, and manage
-// credentials. Records, models and keys are handled here once; where a service runs is its target's job.
+// credentials. Records, models and keys are handled here once; where and how a service runs is its target's job,
+// and the targets are the ones the composition root registered (src/core/services/target.ts).
 import { randomBytes } from 'node:crypto';
 import { generateKey, signToken, tokenLifetimeMs } from '../auth/credentials';
 import { loadDeploymentConfig, loadInferenceConfig } from '../config/loadConfig';
-import { deploymentDefaults } from '../config/deploymentConfig';
-import { DockerCliRunner } from '../docker/dockerCliRunner';
-import type { DockerRunner } from '../docker/dockerCommand';
-import { dockerSettingsFrom } from '../docker/dockerSettings';
+import { deploymentDefaults, type DeploymentConfig } from '../config/deploymentConfig';
 import { BadRequestError, ConfigError, ConflictError, errorMessage } from '../errors';
 import type { ModelRegistry } from '../registry/modelRegistry';
-import { followLines, tailLines } from './logFile';
-import { DockerTarget } from './docker/dockerTarget';
-import { LocalProcessTarget, type LocalRuntime } from './local/localProcessTarget';
-import { ServiceStore, publicKeys, servicesUsing, validateServiceName, type StoredKeys, type StoredRecord } from './serviceStore';
-import type { DeploymentTarget } from './target';
+import type { ServiceRecord, TargetKind } from './serviceRecord';
+import { ServiceStore, publicKeys, servicesUsing, validateServiceName, type StoredKeys } from './serviceStore';
+import type { DeploymentTarget, TargetContext, TargetFactories, TargetRequest, TargetStatus } from './target';
 import type {
   ComputeType,
   DeployRequest,
   KeyName,
   LifecycleOptions,
+  LogOptions,
   ServiceKeys,
   ServiceLifecycle,
-  ServiceRecord,
   ServiceStatus,
   ServiceToken,
 } from './types';
 
-interface Settings {
+/** The record's fields every target shares, as a request resolves them. */
+interface CommonSettings {
   computeType: ComputeType;
   entryScript: string | undefined;
   sourceDir: string | undefined;
   authMode: ServiceRecord['authMode'];
-  port: number;
   corsOrigins: string[];
   timeoutMs: number;
   configKeys: { primaryKey?: string; secondaryKey?: string };
   debug: boolean;
   batching: ServiceRecord['batching'];
   environment: ServiceRecord['environment'];
-  docker: ServiceRecord['docker'];
 }
 
-function toRecord(stored: StoredRecord): ServiceRecord {
-  return { ...stored, entryScript: stored.entryScript, sourceDir: stored.sourceDir };
-}
+/** How long a listing waits for one target's answer about one service. */
+const defaultStatusTimeoutMs = 10_000;
 
 export class ServiceManager implements ServiceLifecycle {
   private readonly store: ServiceStore;
-  private readonly targets: Map<ComputeType, DeploymentTarget>;
+  private readonly context: TargetContext;
+  private readonly loaded = new Map<string, Promise<DeploymentTarget>>();
 
   constructor(
     workspaceDir: string,
-    private readonly registry: ModelRegistry,
-    runtime: LocalRuntime,
-    dockerRunner: DockerRunner = new DockerCliRunner(),
+    registry: ModelRegistry,
+    private readonly factories: TargetFactories,
+    private readonly options: { statusTimeoutMs?: number } = {},
   ) {
     this.store = new ServiceStore(workspaceDir);
-    this.targets = new Map<ComputeType, DeploymentTarget>([
-      ['local', new LocalProcessTarget(this.store, runtime)],
-      ['docker', new DockerTarget(this.store, runtime, registry, dockerRunner)],
-    ]);
+    this.context = { store: this.store, registry };
   }
 
-  private target(computeType: ComputeType): DeploymentTarget {
-    const t = this.targets.get(computeType);
-    if (!t) {
-      throw new ConfigError(`The '${computeType}' target is not available in this version of Modelport. Deploy with computeType 'local' or 'docker'.`);
+  /** The target of that kind, built on first use (its module and SDK load then, not before). */
+  private target(kind: ComputeType | TargetKind): Promise<DeploymentTarget> {
+    const factory = (this.factories as Readonly<Record<string, ((c: TargetContext) => Promise<DeploymentTarget>) | undefined>>)[kind];
+    if (!factory) {
+      const offered = Object.keys(this.factories).map((k) => `'${k}'`).join(' or ');
+      return Promise.reject(new ConfigError(`The '${kind}' target is not available in this version of Modelport. Deploy with computeType ${offered}.`));
     }
-    return t;
+    let target = this.loaded.get(kind);
+    if (!target) {
+      target = factory(this.context);
+      target.catch(() => this.loaded.delete(kind));
+      this.loaded.set(kind, target);
+    }
+    return target;
   }
 
   private async resolveModels(refs: readonly string[]): Promise<string[]> {
     const resolved: string[] = [];
     for (const ref of refs) {
-      const m = await this.registry.get(ref);
+      const m = await this.context.registry.get(ref);
       resolved.push(`${m.name}:${m.version}`);
     }
     return resolved;
   }
 
   /** Files first, then the request's shortcuts on top, as a CLI user expects flags to win. */
-  private async settings(req: Partial<DeployRequest>, base: Settings | undefined): Promise<Settings> {
-    const s: Settings = base
-      ? { ...base }
-      : {
-          computeType: 'local',
-          entryScript: undefined,
-          sourceDir: undefined,
-          authMode: 'none',
-          port: 0,
-          corsOrigins: [],
-          timeoutMs: deploymentDefaults.scoringTimeoutMs,
-          configKeys: {},
-          debug: false,
-          batching: undefined,
-          environment: undefined,
-          docker: undefined,
-        };
+  private async settings(req: Partial<DeployRequest> & { name: string }, base: CommonSettings): Promise<{ common: CommonSettings; target: TargetRequest }> {
+    const s: CommonSettings = { ...base };
+    let baseImage: string | undefined;
+    let config: DeploymentConfig | undefined;
     if (req.inferenceConfigPath) {
       const ic = await loadInferenceConfig(req.inferenceConfigPath);
       s.entryScript = ic.entryScript;
       s.sourceDir = ic.sourceDirectory;
       s.environment = ic.environment ? { dependencies: ic.environment.dependencies, variables: ic.environment.variables } : undefined;
-      if (ic.baseImage) s.docker = { buildArgs: {}, runArgs: [], ...s.docker, baseImage: ic.baseImage };
+      baseImage = ic.baseImage;
     }
     if (req.deploymentConfigPath) {
-      const dc = await loadDeploymentConfig(req.deploymentConfigPath);
-      s.computeType = dc.computeType;
-      s.authMode = dc.auth;
-      s.corsOrigins = dc.corsOrigins;
-      s.timeoutMs = dc.scoringTimeoutMs;
-      s.configKeys = dc.keys;
-      s.batching = dc.batching;
-      if ((dc.computeType === 'local' || dc.computeType === 'docker') && dc.port !== undefined) s.port = dc.port;
-      const docker = dockerSettingsFrom(dc);
-      if (docker) s.docker = { ...docker, baseImage: docker.baseImage ?? s.docker?.baseImage };
+      config = await loadDeploymentConfig(req.deploymentConfigPath);
+      s.computeType = config.computeType;
+      s.authMode = config.auth;
+      s.corsOrigins = config.corsOrigins;
+      s.timeoutMs = config.scoringTimeoutMs;
+      s.configKeys = config.keys;
+      s.batching = config.batching;
     }
     if (req.debug !== undefined) s.debug = req.debug;
     if (req.computeType) s.computeType = req.computeType;
     if (req.entryScript !== undefined) s.entryScript = req.entryScript;
     if (req.sourceDir !== undefined) s.sourceDir = req.sourceDir;
     if (req.authMode) s.authMode = req.authMode;
-    if (req.port !== undefined) s.port = req.port;
     if (req.corsOrigins) s.corsOrigins = req.corsOrigins;
     if (req.timeoutMs !== undefined) s.timeoutMs = req.timeoutMs;
-    return s;
+    const target: TargetRequest = {
+      name: req.name,
+      config,
+      baseImage,
+      ...(req.port !== undefined ? { port: req.port } : {}),
+      ...(req.dockerRunArgs !== undefined ? { dockerRunArgs: req.dockerRunArgs } : {}),
+    };
+    return { common: s, target };
   }
 
-  private newKeys(configKeys: Settings['configKeys']): StoredKeys {
+  private newKeys(configKeys: CommonSettings['configKeys']): StoredKeys {
     return {
       primaryKey: configKeys.primaryKey ?? generateKey(),
       secondaryKey: configKeys.secondaryKey ?? generateKey(),
@@ -137,95 +127,101 @@ export class ServiceManager implements ServiceLifecycle {
 
   async deploy(req: DeployRequest, options: LifecycleOptions = {}): Promise<ServiceStatus> {
     const name = validateServiceName(req.name);
-    const settings = await this.settings(req, undefined);
-    const target = this.target(settings.computeType);
+    const { common, target: targetRequest } = await this.settings(req, {
+      computeType: 'local',
+      entryScript: undefined,
+      sourceDir: undefined,
+      authMode: 'none',
+      corsOrigins: [],
+      timeoutMs: deploymentDefaults.scoringTimeoutMs,
+      configKeys: {},
+      debug: false,
+      batching: undefined,
+      environment: undefined,
+    });
+    const target = await this.target(common.computeType);
+    const targetSettings = target.settings(targetRequest, undefined);
     const models = await this.resolveModels(req.models);
-    if (models.length === 0 && !settings.entryScript) {
+    if (models.length === 0 && !common.entryScript) {
       throw new BadRequestError('Nothing to deploy: name at least one registered model, or an entry script (inference config).');
     }
     await this.store.create(name);
     const now = new Date().toISOString();
-    const record: StoredRecord = {
+    const record: ServiceRecord = {
       name,
-      computeType: settings.computeType,
       models,
-      entryScript: settings.entryScript,
-      sourceDir: settings.sourceDir,
-      authMode: settings.authMode,
-      port: settings.port,
-      corsOrigins: settings.corsOrigins,
-      timeoutMs: settings.timeoutMs,
+      entryScript: common.entryScript,
+      sourceDir: common.sourceDir,
+      authMode: common.authMode,
+      corsOrigins: common.corsOrigins,
+      timeoutMs: common.timeoutMs,
       scoringUri: '',
       swaggerUri: '',
       createdTime: now,
       updatedTime: now,
       generation: 1,
-      ...(settings.debug ? { debug: true } : {}),
-      ...(settings.batching ? { batching: settings.batching } : {}),
-      ...(settings.environment ? { environment: settings.environment } : {}),
-      ...(settings.docker ? { docker: settings.docker } : {}),
+      ...(common.debug ? { debug: true } : {}),
+      ...(common.batching ? { batching: common.batching } : {}),
+      ...(common.environment ? { environment: common.environment } : {}),
+      target: targetSettings,
     };
+    const keys = this.newKeys(common.configKeys);
     try {
-      await this.store.writeKeys(name, this.newKeys(settings.configKeys));
+      await this.store.writeKeys(name, keys);
       await this.store.writeRecord(record);
     } catch (err) {
       await this.store.remove(name);
       throw err;
     }
-    options.onProgress?.(`Created service '${name}' (${settings.computeType}, auth ${settings.authMode})`);
-    const started = await target.start(record, options);
-    await this.store.writeRecord({ ...record, port: started.port, scoringUri: started.scoringUri, swaggerUri: started.swaggerUri });
+    options.onProgress?.(`Created service '${name}' (${target.kind}, auth ${common.authMode})`);
+    const started = await target.start(record, keys, options);
+    await this.store.writeRecord({ ...record, scoringUri: started.scoringUri, swaggerUri: started.swaggerUri, target: started.target ?? record.target });
     return this.get(name);
   }
 
   async update(name: string, changes: Partial<Omit<DeployRequest, 'name'>>, options: LifecycleOptions = {}): Promise<ServiceStatus> {
     const current = await this.store.readRecord(name);
-    const base: Settings = {
-      computeType: current.computeType,
+    const { common, target: targetRequest } = await this.settings({ ...changes, name }, {
+      computeType: current.target.kind,
       entryScript: current.entryScript,
       sourceDir: current.sourceDir,
       authMode: current.authMode,
-      port: current.port,
       corsOrigins: current.corsOrigins,
       timeoutMs: current.timeoutMs,
       configKeys: {},
       debug: current.debug ?? false,
       batching: current.batching,
       environment: current.environment,
-      docker: current.docker,
-    };
-    const settings = await this.settings(changes, base);
-    if (settings.computeType !== current.computeType) {
-      throw new ConflictError(`Service '${name}' runs on '${current.computeType}'; an update cannot move it to '${settings.computeType}'. Deploy a new service instead.`);
+    });
+    if (common.computeType !== current.target.kind) {
+      throw new ConflictError(`Service '${name}' runs on '${current.target.kind}'; an update cannot move it to '${common.computeType}'. Deploy a new service instead.`);
     }
-    if (settings.port !== current.port && current.port !== 0) {
-      throw new ConflictError(`Service '${name}' answers on port ${current.port}; an update keeps its scoring URI, so the port cannot change. Deploy a new service for another port.`);
-    }
+    const target = await this.target(current.target.kind);
     const models = changes.models ? await this.resolveModels(changes.models) : current.models;
-    const next: StoredRecord = {
+    const next: ServiceRecord = {
       ...current,
       models,
-      entryScript: settings.entryScript,
-      sourceDir: settings.sourceDir,
-      authMode: settings.authMode,
-      corsOrigins: settings.corsOrigins,
-      timeoutMs: settings.timeoutMs,
-      debug: settings.debug || undefined,
-      batching: settings.batching,
-      environment: settings.environment,
-      docker: settings.docker,
+      entryScript: common.entryScript,
+      sourceDir: common.sourceDir,
+      authMode: common.authMode,
+      corsOrigins: common.corsOrigins,
+      timeoutMs: common.timeoutMs,
+      debug: common.debug || undefined,
+      batching: common.batching,
+      environment: common.environment,
+      target: target.settings(targetRequest, current.target),
       updatedTime: new Date().toISOString(),
       generation: current.generation + 1,
     };
-    const target = this.target(current.computeType);
+    const keys = await this.store.readKeys(name);
     await this.store.writeRecord(next);
     try {
       if (await target.isRunning(current)) {
-        await target.reload(next, options);
+        await target.reload(next, keys, options);
       } else {
         options.onProgress?.(`Service '${name}' is not running: starting it`);
-        const started = await target.start(next, options);
-        await this.store.writeRecord({ ...next, port: started.port, scoringUri: started.scoringUri, swaggerUri: started.swaggerUri });
+        const started = await target.start(next, keys, options);
+        await this.store.writeRecord({ ...next, scoringUri: started.scoringUri, swaggerUri: started.swaggerUri, target: started.target ?? next.target });
       }
     } catch (err) {
       // The record describes what runs: an update that did not take leaves the previous record.
@@ -235,32 +231,53 @@ export class ServiceManager implements ServiceLifecycle {
     return this.get(name);
   }
 
-  async get(name: string): Promise<ServiceStatus> {
-    const record = await this.store.readRecord(name);
-    const status = await this.target(record.computeType).status(record);
-    const debugPort = record.debug && status.state === 'Healthy' ? (await this.store.readHostState(name).catch(() => undefined))?.debugPort : undefined;
-    return { ...toRecord(record), state: status.state, detail: status.detail, ...(debugPort !== undefined ? { debugPort } : {}) };
-  }
-
-  async list(): Promise<{ services: ServiceStatus[]; problems: Array<{ file: string; message: string }> }> {
-    const services: ServiceStatus[] = [];
-    const problems: Array<{ file: string; message: string }> = [];
-    for (const name of await this.store.names()) {
-      try {
-        services.push(await this.get(name));
-      } catch (err) {
-        problems.push({ file: err instanceof ConfigError && err.file ? err.file : this.store.recordFile(name), message: errorMessage(err) });
-      }
+  private async statusOf(record: ServiceRecord, timeoutMs?: number): Promise<ServiceStatus> {
+    const target = await this.target(record.target.kind);
+    let status: TargetStatus;
+    if (timeoutMs === undefined) {
+      status = await target.status(record);
+    } else {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<TargetStatus>((resolve) => {
+        timer = setTimeout(() => resolve({ state: 'Unknown', detail: `The ${record.target.kind} target did not answer within ${timeoutMs / 1000} s.` }), timeoutMs);
+      });
+      status = await Promise.race([target.status(record), late]).finally(() => clearTimeout(timer));
     }
-    return { services, problems };
+    return {
+      ...record,
+      computeType: record.target.kind,
+      state: status.state,
+      detail: status.detail,
+      updateStrategy: target.updateStrategy,
+      ...(status.debugPort !== undefined ? { debugPort: status.debugPort } : {}),
+    };
   }
 
-  async *logs(name: string, options: { tail?: number; follow?: boolean; signal?: AbortSignal } = {}): AsyncIterable<string> {
-    await this.store.readRecord(name);
-    const file = this.store.logFile(name);
-    const { lines, size } = await tailLines(file, options.tail ?? Infinity);
-    yield* lines;
-    if (options.follow) yield* followLines(file, size, options.signal);
+  async get(name: string): Promise<ServiceStatus> {
+    return this.statusOf(await this.store.readRecord(name));
+  }
+
+  /** Every service, its targets asked concurrently, each answer bounded in time. */
+  async list(): Promise<{ services: ServiceStatus[]; problems: Array<{ file: string; message: string }> }> {
+    const names = await this.store.names();
+    const outcomes = await Promise.all(
+      names.map(async (name) => {
+        try {
+          return { status: await this.statusOf(await this.store.readRecord(name), this.options.statusTimeoutMs ?? defaultStatusTimeoutMs) };
+        } catch (err) {
+          return { problem: { file: err instanceof ConfigError && err.file ? err.file : this.store.recordFile(name), message: errorMessage(err) } };
+        }
+      }),
+    );
+    return {
+      services: outcomes.flatMap((o) => (o.status ? [o.status] : [])),
+      problems: outcomes.flatMap((o) => (o.problem ? [o.problem] : [])),
+    };
+  }
+
+  async *logs(name: string, options: LogOptions = {}): AsyncIterable<string> {
+    const record = await this.store.readRecord(name);
+    yield* (await this.target(record.target.kind)).logs(record, options);
   }
 
   async delete(name: string, options: LifecycleOptions = {}): Promise<void> {
@@ -269,12 +286,12 @@ export class ServiceManager implements ServiceLifecycle {
       if (err instanceof ConfigError) return undefined;
       throw err;
     });
-    if (record) await this.target(record.computeType).stop(record, options);
+    if (record) await (await this.target(record.target.kind)).stop(record, options);
     await this.store.remove(name);
     options.onProgress?.(`Deleted service '${name}'`);
   }
 
-  private async keysOf(name: string): Promise<{ record: StoredRecord; keys: StoredKeys }> {
+  private async keysOf(name: string): Promise<{ record: ServiceRecord; keys: StoredKeys }> {
     const record = await this.store.readRecord(name);
     return { record, keys: await this.store.readKeys(name) };
   }

@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from '../fs/atomicWrite';
 import { BadRequestError, ConfigError, ConflictError, NotFoundError, errorMessage } from '../errors';
-import type { ServiceKeys, ServiceRecord, ServiceState } from './types';
+import { migrateRecord, serviceRecordSchema, type ServiceRecord } from './serviceRecord';
+import type { ServiceKeys, ServiceState } from './types';
 
 /** Azure's rule for service names: 3 to 32 characters, lower-case letters, digits and dashes, starting with a letter. */
 export const SERVICE_NAME_PATTERN = /^[a-z][a-z0-9-]{1,30}[a-z0-9]$/;
@@ -17,38 +18,6 @@ export function validateServiceName(name: string): string {
   }
   return name;
 }
-
-const recordSchema = z.object({
-  name: z.string(),
-  computeType: z.enum(['local', 'docker', 'aci', 'aks']),
-  models: z.array(z.string()),
-  entryScript: z.string().optional(),
-  sourceDir: z.string().optional(),
-  authMode: z.enum(['none', 'key', 'token']),
-  port: z.number().int().min(0).max(65535),
-  corsOrigins: z.array(z.string()),
-  timeoutMs: z.number().int().positive(),
-  scoringUri: z.string(),
-  swaggerUri: z.string(),
-  createdTime: z.string(),
-  updatedTime: z.string(),
-  generation: z.number().int().nonnegative(),
-  /** Run the instance under the Node inspector (`service deploy --debug`). */
-  debug: z.boolean().optional(),
-  /** From the inference config's environment: packages for container images, variables for the instance. */
-  environment: z.object({ dependencies: z.record(z.string(), z.string()), variables: z.record(z.string(), z.string()) }).optional(),
-  batching: z.object({ enabled: z.boolean(), maxBatchSize: z.number().int().positive(), maxDelayMs: z.number().int().nonnegative() }).optional(),
-  /** Container targets: deploymentconfig's docker section and resource limits. */
-  docker: z
-    .object({
-      baseImage: z.string().optional(),
-      buildArgs: z.record(z.string(), z.string()),
-      runArgs: z.array(z.string()),
-      cpus: z.number().positive().optional(),
-      memoryInGB: z.number().positive().optional(),
-    })
-    .optional(),
-});
 
 const hostStateSchema = z.object({
   pid: z.number().int(),
@@ -71,11 +40,6 @@ const keysSchema = z.object({ primaryKey: z.string(), secondaryKey: z.string(), 
 
 export type HostState = z.output<typeof hostStateSchema>;
 export type StoredKeys = z.output<typeof keysSchema>;
-
-export interface StoredRecord extends Omit<ServiceRecord, 'entryScript' | 'sourceDir'> {
-  entryScript?: string | undefined;
-  sourceDir?: string | undefined;
-}
 
 export class ServiceStore {
   constructor(readonly workspaceDir: string) {}
@@ -122,7 +86,7 @@ export class ServiceStore {
     }
   }
 
-  private async readJson<T>(file: string, schema: z.ZodType<T>, what: string): Promise<T | undefined> {
+  private async readJson<T>(file: string, schema: z.ZodType<T>, what: string, migrate: (json: unknown) => unknown = (json) => json): Promise<T | undefined> {
     let text: string;
     try {
       text = await readFile(file, 'utf8');
@@ -136,7 +100,7 @@ export class ServiceStore {
     } catch (err) {
       throw new ConfigError(`The ${what} ${file} is not valid JSON (${errorMessage(err)}). Fix or delete the file.`, file);
     }
-    const parsed = schema.safeParse(json);
+    const parsed = schema.safeParse(migrate(json));
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new ConfigError(`The ${what} ${file} is invalid at /${issue?.path.join('/') ?? ''}: ${issue?.message ?? 'invalid'}.`, file);
@@ -144,13 +108,14 @@ export class ServiceStore {
     return parsed.data;
   }
 
-  async readRecord(name: string): Promise<StoredRecord> {
-    const record = await this.readJson(this.recordFile(name), recordSchema, 'service record');
+  /** The record, brought to today's layout when an earlier version of Modelport wrote it. */
+  async readRecord(name: string): Promise<ServiceRecord> {
+    const record = await this.readJson(this.recordFile(name), serviceRecordSchema, 'service record', migrateRecord);
     if (!record) throw new NotFoundError(`There is no service named '${name}'. Run 'modelport service list' to see the services.`);
     return record;
   }
 
-  async writeRecord(record: StoredRecord): Promise<void> {
+  async writeRecord(record: ServiceRecord): Promise<void> {
     await writeFileAtomic(this.recordFile(record.name), JSON.stringify(record, null, 2) + '\n');
   }
 
@@ -185,7 +150,7 @@ export class ServiceStore {
 export async function servicesUsing(store: ServiceStore, modelRef: string): Promise<string[]> {
   const users: string[] = [];
   for (const name of await store.names()) {
-    let record: StoredRecord;
+    let record: ServiceRecord;
     try {
       record = await store.readRecord(name);
     } catch (err) {

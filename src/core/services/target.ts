@@ -1,29 +1,76 @@
-// A deployment target runs a service somewhere: a local process, a local container, Azure Container
-// Instances, a Kubernetes cluster. The service manager owns records, models and credentials; a target
-// only starts, inspects, reloads and stops what a record describes.
-import type { StoredRecord } from './serviceStore';
-import type { ComputeType, LifecycleOptions, ServiceState } from './types';
+// A deployment target runs a service somewhere: a host process on this machine, a container on the local engine,
+// Azure Container Instances, a Kubernetes cluster. The service manager owns records, models and credentials; a
+// target turns a request into its part of the record, and starts, inspects, reloads, reads the logs of and stops
+// what a record describes. Each composition root (CLI, extension) registers the targets it offers as factories,
+// so a target's SDK loads only when a service of that kind is used.
+import type { DeploymentConfig } from '../config/deploymentConfig';
+import type { ModelRegistry } from '../registry/modelRegistry';
+import type { ServiceRecord, TargetKind, TargetSettingsOf } from './serviceRecord';
+import type { ServiceStore, StoredKeys } from './serviceStore';
+import type { LifecycleOptions, LogOptions, ServiceState } from './types';
 
 export interface TargetStatus {
   state: ServiceState;
   detail: string | undefined;
+  /** The loopback port of the serving instance's Node inspector (services deployed with debug). */
+  debugPort?: number;
 }
 
 export interface StartedService {
-  /** The port the service answers on, as the target exposes it. */
-  port: number;
   scoringUri: string;
   swaggerUri: string;
+  /** The target's settings as they turned out (a port picked at start, a generated DNS label…). */
+  target?: ServiceRecord['target'];
 }
 
-export interface DeploymentTarget {
-  readonly computeType: ComputeType;
-  /** Starts the service and resolves once it is Healthy; rejects with the reason and the log tail. */
-  start(record: StoredRecord, options: LifecycleOptions): Promise<StartedService>;
-  status(record: StoredRecord): Promise<TargetStatus>;
-  /** Moves the running service to the record's current generation without failing a request. */
-  reload(record: StoredRecord, options: LifecycleOptions): Promise<void>;
-  stop(record: StoredRecord, options: LifecycleOptions): Promise<void>;
-  /** Whether something of this service is running (so `reload` applies rather than `start`). */
-  isRunning(record: StoredRecord): Promise<boolean>;
+/**
+ * How an update reaches a running service: `swap` starts the new instance beside the old one and moves traffic
+ * between two requests; `rolling` replaces replicas behind readiness checks; `restart` stops and restarts the
+ * service, which is unavailable meanwhile. Callers warn before a `restart`.
+ */
+export type UpdateStrategy = 'swap' | 'rolling' | 'restart';
+
+/** What a deploy or an update says about where the service runs; the target turns it into its part of the record. */
+export interface TargetRequest {
+  /** The service's name (for messages). */
+  name: string;
+  /** The deployment config, when the request names one. */
+  config: DeploymentConfig | undefined;
+  /** The inference config's base image (container targets). */
+  baseImage: string | undefined;
+  /** `--port`: the port of a service on this machine. */
+  port?: number;
+  /** The editor's modelport.docker.runArgs setting (docker target). */
+  dockerRunArgs?: string[];
 }
+
+export interface DeploymentTarget<K extends TargetKind = TargetKind> {
+  readonly kind: K;
+  readonly updateStrategy: UpdateStrategy;
+  /**
+   * The target's part of a new record (`current` undefined) or of an updated one. Refuses with a ConflictError
+   * what an update cannot change on this target (the port of a running local service…).
+   */
+  settings(request: TargetRequest, current: TargetSettingsOf<K> | undefined): TargetSettingsOf<K>;
+  /** Starts the service and resolves once it is Healthy; rejects with the reason and the log tail. */
+  start(record: ServiceRecord, credentials: StoredKeys, options: LifecycleOptions): Promise<StartedService>;
+  status(record: ServiceRecord): Promise<TargetStatus>;
+  /** Moves the running service to the record's current generation (see updateStrategy). */
+  reload(record: ServiceRecord, credentials: StoredKeys, options: LifecycleOptions): Promise<void>;
+  stop(record: ServiceRecord, options: LifecycleOptions): Promise<void>;
+  /** Whether something of this service is running (so `reload` applies rather than `start`). */
+  isRunning(record: ServiceRecord): Promise<boolean>;
+  /** The last `tail` lines, then (with `follow`) new lines as they come, until the signal aborts. */
+  logs(record: ServiceRecord, options: LogOptions): AsyncIterable<string>;
+}
+
+/** What every target is built with: the workspace's service store and model registry. */
+export interface TargetContext {
+  store: ServiceStore;
+  registry: ModelRegistry;
+}
+
+export type TargetFactory<K extends TargetKind = TargetKind> = (context: TargetContext) => Promise<DeploymentTarget<K>>;
+
+/** The targets a composition root offers, by kind. */
+export type TargetFactories = { readonly [K in TargetKind]?: TargetFactory<K> };

@@ -1,9 +1,12 @@
 // The service lifecycle as callers (CLI, extension) see it, whatever the target runs it on.
 
 import type { AuthMode, ComputeType } from '../config/deploymentConfig';
+import type { ServiceRecord, TargetKind } from './serviceRecord';
+import type { UpdateStrategy } from './target';
 
-export type { AuthMode, ComputeType };
-export type ServiceState = 'Transitioning' | 'Healthy' | 'Unhealthy' | 'Failed' | 'Stopped';
+export type { AuthMode, ComputeType, ServiceRecord, TargetKind, UpdateStrategy };
+/** `Unknown`: the target did not answer in time (a slow cloud call never holds up a listing). */
+export type ServiceState = 'Transitioning' | 'Healthy' | 'Unhealthy' | 'Failed' | 'Stopped' | 'Unknown';
 export type KeyName = 'primary' | 'secondary';
 
 /** What a user asks for; `models` are registry refs (`name`, `name:3`, `name:latest`). */
@@ -24,42 +27,27 @@ export interface DeployRequest {
   timeoutMs?: number;
   /** Run under the Node inspector, for a debugger to attach (its port is in the host state). */
   debug?: boolean;
+  /** The editor's modelport.docker.runArgs setting, for the docker target (the CLI reads MODELPORT_DOCKER_RUN_ARGS). */
+  dockerRunArgs?: string[];
 }
 
-/** What is stored for a service (never its keys: those live in a file readable by its owner alone). */
-export interface ServiceRecord {
-  name: string;
-  computeType: ComputeType;
-  /** Resolved refs, `name:version`, so a model's users are known exactly. */
-  models: string[];
-  entryScript: string | undefined;
-  sourceDir: string | undefined;
-  authMode: AuthMode;
-  port: number;
-  corsOrigins: string[];
-  timeoutMs: number;
-  scoringUri: string;
-  swaggerUri: string;
-  createdTime: string;
-  updatedTime: string;
-  /** Increases with every update. */
-  generation: number;
-  /** Runs under the Node inspector. */
-  debug?: boolean;
-  /** The inference config's environment: packages (installed in container images) and variables. */
-  environment?: { dependencies: Record<string, string>; variables: Record<string, string> };
-  /** Dynamic batching, from the deployment config; absent: the server's defaults. */
-  batching?: { enabled: boolean; maxBatchSize: number; maxDelayMs: number };
-  /** Container targets: base image, extra build and run arguments, resource limits. */
-  docker?: { baseImage?: string; buildArgs: Record<string, string>; runArgs: string[]; cpus?: number; memoryInGB?: number };
-}
-
+/** A record as callers see it, with its live state. */
 export interface ServiceStatus extends ServiceRecord {
+  /** Where it runs: the record's target kind. */
+  computeType: TargetKind;
   state: ServiceState;
   /** Why the service is not Healthy, when it is not. */
   detail: string | undefined;
   /** The loopback port of the serving instance's Node inspector (services deployed with debug). */
   debugPort?: number;
+  /** How an update reaches it on its target (`restart` means it is unavailable meanwhile). */
+  updateStrategy: UpdateStrategy;
+}
+
+export interface LogOptions {
+  tail?: number;
+  follow?: boolean;
+  signal?: AbortSignal;
 }
 
 export interface ServiceKeys {
@@ -87,7 +75,7 @@ export interface ServiceLifecycle {
   list(): Promise<{ services: ServiceStatus[]; problems: Array<{ file: string; message: string }> }>;
   get(name: string): Promise<ServiceStatus>;
   /** The last `tail` lines, then (with `follow`) new lines as they come, until the signal aborts. */
-  logs(name: string, options?: { tail?: number; follow?: boolean; signal?: AbortSignal }): AsyncIterable<string>;
+  logs(name: string, options?: LogOptions): AsyncIterable<string>;
   delete(name: string, options?: LifecycleOptions): Promise<void>;
   keys(name: string): Promise<ServiceKeys>;
   regenerateKey(name: string, which: KeyName): Promise<ServiceKeys>;

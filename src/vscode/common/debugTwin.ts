@@ -8,7 +8,7 @@ import { ModelportError, NotFoundError } from '../../core/errors';
 import type { DeployRequest, ServiceStatus } from '../../core/services/types';
 import { sleep } from '../../core/async/sleep';
 import type { CommandDeps } from './deps';
-import { applyDockerRunArgs } from './dockerRunArgs';
+import { dockerRunArgsFor } from './dockerRunArgs';
 import { serviceFor } from './serviceArg';
 
 export type DebugComputeType = 'local' | 'docker';
@@ -47,7 +47,7 @@ async function runTwin(deps: CommandDeps, service: ServiceStatus, computeType: D
   if (service.debug === true && service.computeType === computeType && service.state === 'Healthy') return service;
   const services = deps.workspace().services;
   const name = debugTwinName(service.name);
-  const settings = twinSettings(service, computeType);
+  const settings = { ...twinSettings(service, computeType), ...dockerRunArgsFor(computeType, deps.settings()) };
   const existing = await services.get(name).catch((err: unknown) => {
     if (err instanceof NotFoundError) return undefined;
     throw err;
@@ -85,7 +85,6 @@ async function withInspector(deps: CommandDeps, status: ServiceStatus): Promise<
 export async function debugService(deps: CommandDeps, target: unknown, computeType: DebugComputeType): Promise<DebugSession | undefined> {
   const title = computeType === 'docker' ? 'Debug in Docker' : 'Debug Locally';
   const service = await serviceFor(deps, target, `${title}: which service?`);
-  if (computeType === 'docker') applyDockerRunArgs(deps.settings().dockerRunArgs);
   let twin: ServiceStatus;
   try {
     twin = await withInspector(deps, await runTwin(deps, service, computeType));

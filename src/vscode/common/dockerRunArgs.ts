@@ -1,17 +1,12 @@
-// The `modelport.docker.runArgs` setting reaches the service host the way the core reads extra run arguments:
-// MODELPORT_DOCKER_RUN_ARGS (split on whitespace), which the host inherits from the extension host's
-// environment. What the variable held before Modelport touched it (an engine's own arguments, set before
-// VS Code started) is kept in front; the setting's current value follows, so changing it replaces it.
+// The `modelport.docker.runArgs` setting travels in the deploy request to the docker target, which keeps it in
+// the service record; the service host adds it to `docker run` after the engine's own arguments (what
+// MODELPORT_DOCKER_RUN_ARGS held when the host started). Nothing is written into the extension host's environment.
 import { argsFromEnv } from '../../core/docker/engineArgs';
+import type { ComputeType, DeployRequest } from '../../core/services/types';
+import type { Settings } from './deps';
 
-const original = new WeakMap<NodeJS.ProcessEnv, string | undefined>();
-
-export function applyDockerRunArgs(settingArgs: readonly string[], env: NodeJS.ProcessEnv = process.env): void {
-  if (!original.has(env)) {
-    if (settingArgs.length === 0) return;
-    original.set(env, env.MODELPORT_DOCKER_RUN_ARGS);
-  }
-  const args = [...argsFromEnv(original.get(env)), ...settingArgs.flatMap((a) => argsFromEnv(a))];
-  if (args.length > 0) env.MODELPORT_DOCKER_RUN_ARGS = args.join(' ');
-  else delete env.MODELPORT_DOCKER_RUN_ARGS;
+/** The request field for a deploy or update to `computeType`: the setting's arguments, one per word. */
+export function dockerRunArgsFor(computeType: ComputeType, settings: Pick<Settings, 'dockerRunArgs'>): Pick<DeployRequest, 'dockerRunArgs'> {
+  if (computeType !== 'docker') return {};
+  return { dockerRunArgs: settings.dockerRunArgs.flatMap((a) => argsFromEnv(a)) };
 }

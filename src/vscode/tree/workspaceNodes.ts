@@ -114,6 +114,7 @@ export const stateIcons: Record<ServiceState, NodeIcon> = {
   Unhealthy: { id: 'warning', color: 'list.warningForeground' },
   Failed: { id: 'error', color: 'list.errorForeground' },
   Stopped: { id: 'circle-slash', color: 'disabledForeground' },
+  Unknown: { id: 'question', color: 'disabledForeground' },
 };
 
 /** `modelport.service.<state>.<target>.<auth>`: menus match it with regular expressions in `when` clauses. */

@@ -11,7 +11,6 @@ import { commandTable } from '../../../src/vscode/commands/commandTable';
 import { runCommand } from '../../../src/vscode/commands/runCommand';
 import type { ModelportWorkspace } from '../../../src/vscode/common/deps';
 import { debugTwinName, engineDocsUrl, type DebugSession } from '../../../src/vscode/common/debugTwin';
-import { applyDockerRunArgs } from '../../../src/vscode/common/dockerRunArgs';
 import { FakeServices, ScriptedUi, makeDeps } from './fakes';
 
 const root = mkdtempSync(join(tmpdir(), 'modelport-debug-flows-'));
@@ -56,17 +55,12 @@ test('Debug Locally: deploys <name>-debug like the service under the inspector, 
   assert.ok(deps.log.lines.some((l) => l.includes('[fashion-svc-debug] Starting')), 'the deployment streams into the log');
 });
 
-test('Debug in Docker: a docker twin, sources mapped to the image folder, run args from settings reach the host env', async () => {
+test('Debug in Docker: a docker twin, sources mapped to the image folder, run args from settings travel in the request', async () => {
   const ui = new ScriptedUi();
   const before = process.env.MODELPORT_DOCKER_RUN_ARGS;
-  try {
-    delete process.env.MODELPORT_DOCKER_RUN_ARGS;
-    await run('modelport.service.debugInDocker', ui, ['fashion-svc'], { dockerRunArgs: ['--network', 'slirp4netns'] });
-    assert.equal(process.env.MODELPORT_DOCKER_RUN_ARGS, '--network slirp4netns');
-  } finally {
-    if (before === undefined) delete process.env.MODELPORT_DOCKER_RUN_ARGS;
-    else process.env.MODELPORT_DOCKER_RUN_ARGS = before;
-  }
+  await run('modelport.service.debugInDocker', ui, ['fashion-svc'], { dockerRunArgs: ['--network', 'slirp4netns', '--cpus 2'] });
+  assert.deepEqual(services.requests[0]?.dockerRunArgs, ['--network', 'slirp4netns', '--cpus', '2']);
+  assert.equal(process.env.MODELPORT_DOCKER_RUN_ARGS, before, "the extension host's environment is left alone");
   assert.equal(services.requests[0]?.computeType, 'docker');
   assert.equal(services.requests[0]?.debug, true);
   const [config] = ui.debugSessions;
@@ -139,14 +133,4 @@ test('twin names stay valid service names', () => {
   assert.equal(debugTwinName('fashion-svc-debug'), 'fashion-svc-debug');
   const long = debugTwinName('a-very-long-service-name-of-32ch');
   assert.ok(long.length <= 32 && long.endsWith('-debug') && !long.includes('--'), long);
-});
-
-test('run args from settings follow the variable the engine set, and replace themselves when changed', () => {
-  const env: NodeJS.ProcessEnv = { MODELPORT_DOCKER_RUN_ARGS: '--network slirp4netns' };
-  applyDockerRunArgs([], env);
-  assert.equal(env.MODELPORT_DOCKER_RUN_ARGS, '--network slirp4netns');
-  applyDockerRunArgs(['--memory', '1g'], env);
-  assert.equal(env.MODELPORT_DOCKER_RUN_ARGS, '--network slirp4netns --memory 1g');
-  applyDockerRunArgs(['--cpus 2'], env);
-  assert.equal(env.MODELPORT_DOCKER_RUN_ARGS, '--network slirp4netns --cpus 2');
 });

@@ -109,9 +109,10 @@ export class FakeServices implements ServiceLifecycle {
     this.failNext = undefined;
     if (failure) throw failure;
     const now = new Date(0).toISOString();
+    const target: ServiceStatus['target'] = request.computeType === 'docker' ? { kind: 'docker', port: 5001, image: { buildArgs: {} }, runArgs: [] } : { kind: 'local', port: 5001 };
     const status: ServiceStatus = {
-      name: request.name, computeType: request.computeType ?? 'local', models: request.models, entryScript: request.entryScript, sourceDir: request.sourceDir,
-      authMode: request.authMode ?? 'none', port: 5001, corsOrigins: [], timeoutMs: 60000,
+      name: request.name, computeType: target.kind, target, updateStrategy: 'swap', models: request.models, entryScript: request.entryScript, sourceDir: request.sourceDir,
+      authMode: request.authMode ?? 'none', corsOrigins: [], timeoutMs: 60000,
       scoringUri: `http://127.0.0.1:5001/score`, swaggerUri: `http://127.0.0.1:5001/swagger.json`,
       createdTime: now, updatedTime: now, generation: 1, state: 'Healthy', detail: undefined,
       ...(request.debug ? { debug: true, debugPort: 9330 } : {}),

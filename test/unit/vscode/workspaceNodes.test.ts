@@ -17,7 +17,7 @@ function model(name: string, version: number, extra: Partial<RegisteredModel> = 
 
 function service(name: string, state: ServiceStatus['state'], authMode: ServiceStatus['authMode'] = 'none'): ServiceStatus {
   return {
-    name, computeType: 'local', models: ['fashion:1'], entryScript: undefined, sourceDir: undefined, authMode, port: 5001, corsOrigins: [], timeoutMs: 60000,
+    name, computeType: 'local', target: { kind: 'local', port: 5001 }, updateStrategy: 'swap', models: ['fashion:1'], entryScript: undefined, sourceDir: undefined, authMode, corsOrigins: [], timeoutMs: 60000,
     scoringUri: 'http://127.0.0.1:5001/score', swaggerUri: 'http://127.0.0.1:5001/swagger.json', createdTime: '', updatedTime: '', generation: 1, state, detail: undefined,
   };
 }

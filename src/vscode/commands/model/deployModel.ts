@@ -4,7 +4,7 @@
 import type { ServiceStatus, AuthMode, ComputeType } from '../../../core/services/types';
 import { isNode, isUriLike, optionsOf, required } from '../../common/args';
 import type { CommandDeps } from '../../common/deps';
-import { applyDockerRunArgs } from '../../common/dockerRunArgs';
+import { dockerRunArgsFor } from '../../common/dockerRunArgs';
 import { suggestServiceName, validateServiceNameInput } from '../../common/names';
 import { pickAuthMode, pickModelVersion, pickTarget } from '../../common/pickers';
 import { registerModel } from './registerModel';
@@ -46,10 +46,16 @@ export async function deployModel(deps: CommandDeps, target?: unknown, rawArgs?:
   const computeType = args.computeType ?? (await pickTarget(deps, `Deploy ${ref} as ${name}: target`));
   const authMode = args.authMode ?? (await pickAuthMode(deps, `Deploy ${ref} as ${name}: authentication`));
   deps.log.info(`Deploying ${ref} as service ${name} (${computeType}, auth ${authMode})`);
-  if (computeType === 'docker') applyDockerRunArgs(deps.settings().dockerRunArgs);
   const status = await deps.ui.progress(`Deploying ${name}`, (progress, signal) =>
     ws.services.deploy(
-      { name, models: [ref], computeType, authMode, ...(args.entryScript !== undefined ? { entryScript: args.entryScript } : {}) },
+      {
+        name,
+        models: [ref],
+        computeType,
+        authMode,
+        ...(args.entryScript !== undefined ? { entryScript: args.entryScript } : {}),
+        ...dockerRunArgsFor(computeType, deps.settings()),
+      },
       {
         signal,
         onProgress: (line) => {

@@ -11,7 +11,7 @@ import {
   waitCommand,
 } from '../../../../src/core/docker/dockerCommand';
 import { isEngineUnreachable, isPortInUse } from '../../../../src/core/docker/dockerErrors';
-import { dockerSettingsFrom } from '../../../../src/core/docker/dockerSettings';
+import { dockerSettings } from '../../../../src/core/services/docker/localDockerTarget';
 import { argsFromEnv } from '../../../../src/core/docker/engineArgs';
 import { parseDeploymentConfig } from '../../../../src/core/config/deploymentConfig';
 
@@ -74,7 +74,12 @@ describe('docker commands', () => {
 
 describe('docker settings from deploymentconfig.json', () => {
   test('limits come from *Limit, else from the request; Azure defaults are not imposed', () => {
-    const parse = (json: object) => dockerSettingsFrom(parseDeploymentConfig(JSON.stringify(json), 'deploymentconfig.json', '/p'));
+    // The docker target's part of the record, flattened to the fields the config sets.
+    const parse = (json: { computeType: string; [key: string]: unknown }) => {
+      const { image, runArgs, cpus, memoryInGB } = dockerSettings({ name: 'svc', config: parseDeploymentConfig(JSON.stringify(json), 'deploymentconfig.json', '/p'), baseImage: undefined }, undefined);
+      const fromConfig = { ...image, runArgs, ...(cpus !== undefined ? { cpus } : {}), ...(memoryInGB !== undefined ? { memoryInGB } : {}) };
+      return json.computeType === 'docker' ? fromConfig : fromConfig.runArgs.length === 0 && cpus === undefined && memoryInGB === undefined ? undefined : fromConfig;
+    };
     assert.deepEqual(parse({ computeType: 'docker' }), { buildArgs: {}, runArgs: [] });
     assert.deepEqual(parse({ computeType: 'docker', containerResourceRequirements: { cpu: 1, memoryInGB: 2, cpuLimit: 2 }, docker: { baseImage: 'node:22-slim', runArgs: ['--shm-size', '1g'] } }), {
       baseImage: 'node:22-slim',
@@ -84,6 +89,26 @@ describe('docker settings from deploymentconfig.json', () => {
       memoryInGB: 2,
     });
     assert.equal(parse({ computeType: 'local' }), undefined);
+  });
+});
+
+describe('docker settings of an update', () => {
+  const config = parseDeploymentConfig(JSON.stringify({ computeType: 'docker', docker: { runArgs: ['--shm-size', '1g'] }, port: 8123 }), 'deploymentconfig.json', '/p');
+  const first = dockerSettings({ name: 'svc', config, baseImage: 'node:22-slim', dockerRunArgs: ['--network', 'host'] }, undefined);
+
+  test("the editor's run args are kept in the record apart from the config's, and an update without them keeps them", () => {
+    assert.deepEqual(first.runArgs, ['--shm-size', '1g']);
+    assert.deepEqual(first.editorRunArgs, ['--network', 'host']);
+    assert.equal(first.image.baseImage, 'node:22-slim');
+    const kept = dockerSettings({ name: 'svc', config: undefined, baseImage: undefined }, first);
+    assert.deepEqual(kept, first);
+    const replaced = dockerSettings({ name: 'svc', config: undefined, baseImage: undefined, dockerRunArgs: [] }, first);
+    assert.equal(replaced.editorRunArgs, undefined);
+  });
+
+  test('the port of a service that has one cannot change', () => {
+    assert.equal(first.port, 8123);
+    assert.throws(() => dockerSettings({ name: 'svc', config: undefined, baseImage: undefined, port: 9000 }, first), /Service 'svc' answers on port 8123; an update keeps its scoring URI/);
   });
 });
 

@@ -1,9 +1,12 @@
-// One scoring instance in a container: the service's image for its generation (built if the engine lacks it),
+// One scoring instance in a container on the local engine (the `docker` target): the service's image for its generation (built if the engine lacks it),
 // run with its port published on a free loopback port, credentials passed through an owner-only env file that
 // is deleted once the container exists, logs followed into the service log. The host treats it exactly like a
 // process Instance: `ready` resolves with the port once the container answers GET /, `exited` when it stops.
 import { InFlight } from './inFlight';
 import { batchingEnv } from '../core/services/runtimeEnv';
+import { extraBuildArgs, extraRunArgs } from '../core/docker/engineArgs';
+import { ModelRegistry } from '../core/registry/modelRegistry';
+import type { ServiceRecord } from '../core/services/serviceRecord';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -21,12 +24,11 @@ import {
 } from '../core/docker/dockerCommand';
 import { ContainerExitedError, DockerCommandError, isPortInUse } from '../core/docker/dockerErrors';
 import { ensureServiceImage, serviceLabels } from '../core/docker/serviceImage';
-import type { ModelRegistry } from '../core/registry/modelRegistry';
-import type { StoredKeys, StoredRecord } from '../core/services/serviceStore';
-import type { ScoringInstance } from './instance';
+import type { StoredKeys } from '../core/services/serviceStore';
+import type { InstanceFactory, ScoringInstance } from './scoringInstance';
 
-export interface ContainerInstanceSpec {
-  record: StoredRecord;
+export interface DockerContainerSpec {
+  record: ServiceRecord;
   keys: StoredKeys | undefined;
   registry: Pick<ModelRegistry, 'get'>;
   cliPath: string;
@@ -51,14 +53,14 @@ export function freePort(): Promise<number> {
   });
 }
 
-function credentialLines(record: StoredRecord, keys: StoredKeys | undefined): string {
+function credentialLines(record: ServiceRecord, keys: StoredKeys | undefined): string {
   const lines: string[] = [];
   if (record.authMode === 'key' && keys) lines.push(`MODELPORT_PRIMARY_KEY=${keys.primaryKey}`, `MODELPORT_SECONDARY_KEY=${keys.secondaryKey}`);
   if (record.authMode === 'token' && keys) lines.push(`MODELPORT_TOKEN_SECRET=${keys.tokenSecret}`);
   return lines.map((l) => l + '\n').join('');
 }
 
-export class ContainerInstance implements ScoringInstance {
+export class DockerContainerInstance implements ScoringInstance {
   readonly generation: number;
   readonly ready: Promise<number>;
   readonly exited: Promise<number | null>;
@@ -72,7 +74,7 @@ export class ContainerInstance implements ScoringInstance {
   private stopping = false;
 
   constructor(
-    private readonly spec: ContainerInstanceSpec,
+    private readonly spec: DockerContainerSpec,
     private readonly log: (line: string) => void,
   ) {
     this.generation = spec.record.generation;
@@ -131,7 +133,8 @@ export class ContainerInstance implements ScoringInstance {
         const name = `modelport-${record.name}-${record.generation}-${randomBytes(3).toString('hex')}`;
         const ports = [{ host: this.port, container: containerPort }];
         if (this.debugPort) ports.push({ host: this.debugPort, container: inspectorPort });
-        const memory = record.docker?.memoryInGB;
+        const target = record.target.kind === 'docker' ? record.target : undefined;
+        const memory = target?.memoryInGB;
         try {
           return await runner.run(
             runCommand({
@@ -141,9 +144,10 @@ export class ContainerInstance implements ScoringInstance {
               ports,
               envFile,
               env: batchingEnv(record.batching),
-              cpus: record.docker?.cpus,
+              cpus: target?.cpus,
               memoryBytes: memory === undefined ? undefined : memory * 1024 ** 3,
-              extraArgs: [...(record.docker?.runArgs ?? []), ...this.spec.extraRunArgs],
+              // The config's, then the engine's own (MODELPORT_DOCKER_RUN_ARGS), then the editor's setting.
+              extraArgs: [...(target?.runArgs ?? []), ...this.spec.extraRunArgs, ...(target?.editorRunArgs ?? [])],
               command: record.debug ? serveCommand(true) : undefined,
             }),
           );
@@ -179,10 +183,6 @@ export class ContainerInstance implements ScoringInstance {
       await new Promise((r) => setTimeout(r, healthPollMs));
     }
   }
-
-
-
-
   /** `docker stop` (SIGTERM through --init, so in-flight requests drain), then the container is removed. */
   async stop(graceMs = 10_000): Promise<void> {
     this.stopping = true;
@@ -202,4 +202,15 @@ export class ContainerInstance implements ScoringInstance {
   private async exitCodeOr(fallback: number | null): Promise<number | null> {
     return Promise.race([this.exited, new Promise<number | null>((r) => setTimeout(() => r(fallback), 1000))]);
   }
+}
+
+/** A container per instance, on the engine the docker CLI reaches (DOCKER_HOST), from the service's image. */
+export function dockerContainerInstances(cliPath: string, runner: DockerRunner): InstanceFactory {
+  return {
+    noun: 'container',
+    // A container instance may build its image first (when the deploying CLI did not).
+    readyTimeoutMs: 900_000,
+    create: async (record, keys, workspaceDir, log) =>
+      new DockerContainerInstance({ record, keys, registry: new ModelRegistry(workspaceDir), cliPath, runner, extraRunArgs: extraRunArgs(), extraBuildArgs: extraBuildArgs() }, log),
+  };
 }

@@ -1,7 +1,9 @@
-// One running scoring instance: `modelport serve` on a private loopback port, its output passed through to
-// the service log. The host starts a new one for every update and retires the old one once it is idle.
+// One scoring instance as a child process (the `local` target): `modelport serve` on a private loopback port, its
+// output passed through to the service log. The host starts a new one for every update and retires the old one
+// once it is idle.
 import { constants } from 'node:os';
 import { InFlight } from './inFlight';
+import type { ScoringInstance } from './scoringInstance';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
@@ -15,24 +17,7 @@ export interface InstanceSpec {
   nodeArgs?: string[];
 }
 
-/** What the host and its proxy need of an instance, whether a child process or a container. */
-export interface ScoringInstance {
-  readonly generation: number;
-  /** Resolves with the loopback port the instance answers on once it is ready; rejects if it stops first. */
-  readonly ready: Promise<number>;
-  readonly exited: Promise<number | null>;
-  readonly port: number | undefined;
-  readonly pid: number | undefined;
-  /** The loopback port of its Node inspector, when it runs under one. */
-  readonly debugPort: number | undefined;
-  /** The container it runs in, for container instances. */
-  readonly containerId?: string | undefined;
-  /** The requests the proxy is forwarding to it. */
-  readonly inFlight: InFlight;
-  stop(graceMs?: number): Promise<void>;
-}
-
-export class Instance implements ScoringInstance {
+export class ProcessInstance implements ScoringInstance {
   readonly child: ChildProcess;
   readonly generation: number;
   /** Resolves with the instance's port once it listens; rejects if it exits first. */
@@ -73,8 +58,6 @@ export class Instance implements ScoringInstance {
   get pid(): number | undefined {
     return this.child.pid;
   }
-
-
 
 
   async stop(graceMs = 10_000): Promise<void> {

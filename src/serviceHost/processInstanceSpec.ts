@@ -1,11 +1,14 @@
-// The `modelport serve` arguments and environment of a service's instance, from its record and keys.
+// The `modelport serve` arguments and environment of a service's instance, from its record and keys, and the
+// factory of the `local` target's instances (child processes of the host).
 import { ModelRegistry } from '../core/registry/modelRegistry';
 import { batchingEnv } from '../core/services/runtimeEnv';
-import type { StoredKeys, StoredRecord } from '../core/services/serviceStore';
-import type { InstanceSpec } from './instance';
+import type { ServiceRecord } from '../core/services/serviceRecord';
+import type { StoredKeys } from '../core/services/serviceStore';
+import { ProcessInstance, type InstanceSpec } from './processInstance';
+import type { InstanceFactory } from './scoringInstance';
 
 export async function instanceSpecFor(
-  record: StoredRecord,
+  record: ServiceRecord,
   keys: StoredKeys | undefined,
   workspaceDir: string,
   runtime: { nodePath: string; cliPath: string },
@@ -35,4 +38,13 @@ export async function instanceSpecFor(
   // --debug: the Node inspector on a free loopback port, which the instance prints and the host reports.
   const nodeArgs = record.debug ? ['--inspect=127.0.0.1:0'] : [];
   return { ...runtime, args, env, generation: record.generation, nodeArgs };
+}
+
+/** A child process per instance, started by the host's own Node. */
+export function processInstances(runtime: { nodePath: string; cliPath: string }): InstanceFactory {
+  return {
+    noun: 'instance',
+    readyTimeoutMs: 120_000,
+    create: async (record, keys, workspaceDir, log) => new ProcessInstance(await instanceSpecFor(record, keys, workspaceDir, runtime, process.env), log),
+  };
 }

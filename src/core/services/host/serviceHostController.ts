@@ -1,16 +1,18 @@
-// The `local` target: the service runs on this machine as a detached host process (`modelport
-// service-host`) that owns a loopback port and runs the scoring instance as its child. It outlives the CLI
-// or editor that deployed it, and is found again through the pid it records in host.json.
+// A service on this machine runs as a detached host process (`modelport service-host`) that owns a loopback port
+// and runs the scoring instance: a child process (the `local` target) or a container on the local engine (the
+// `docker` target). The host outlives the CLI or editor that deployed it and is found again through the pid it
+// records in host.json. This controller starts, watches, reloads and stops such hosts for both targets.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { sleep } from '../../async/sleep';
 import { isProcessAlive } from '../../fs/processAlive';
-import { errorMessage } from '../../errors';
+import { ConflictError, errorMessage } from '../../errors';
 import { DeploymentFailedError } from '../deploymentFailedError';
 import { followLines, tailLines } from '../logFile';
-import type { HostState, ServiceStore, StoredRecord } from '../serviceStore';
-import type { DeploymentTarget, StartedService, TargetStatus } from '../target';
-import type { LifecycleOptions } from '../types';
+import type { ServiceRecord } from '../serviceRecord';
+import type { HostState, ServiceStore } from '../serviceStore';
+import type { StartedService, TargetRequest, TargetStatus } from '../target';
+import type { LifecycleOptions, LogOptions } from '../types';
 
 export interface LocalRuntime {
   /** The Node binary that runs the host (in VS Code: the extension host's, with ELECTRON_RUN_AS_NODE). */
@@ -24,14 +26,33 @@ const pollMs = 100;
 const logTailLines = 30;
 
 /**
- * Also the base of container targets on this machine: their host process is the same, and only the kind of
- * instance it runs (a child process, or a container) follows the record's computeType.
+ * The port rule of services on this machine: `--port` wins over the deployment config's `port`; 0 picks a free
+ * port at the first start. An update keeps the scoring URI, so a port once chosen cannot change.
  */
-export class LocalProcessTarget implements DeploymentTarget {
+export function hostPort(request: TargetRequest, current: { port: number } | undefined): number {
+  const fromConfig = request.config && 'port' in request.config ? request.config.port : undefined;
+  const port = request.port ?? fromConfig ?? current?.port ?? 0;
+  if (current && current.port !== 0 && port !== current.port) {
+    throw new ConflictError(`Service '${request.name}' answers on port ${current.port}; an update keeps its scoring URI, so the port cannot change. Deploy a new service for another port.`);
+  }
+  return port;
+}
+
+/** The port a service host owns, for the targets that run one. */
+export function hostPortOf(record: ServiceRecord): number {
+  const t = record.target;
+  if (t.kind === 'local' || t.kind === 'docker') return t.port;
+  throw new ConflictError(`Service '${record.name}' does not run on this machine: it has no host port.`);
+}
+
+function withHostPort(target: ServiceRecord['target'], port: number): ServiceRecord['target'] {
+  return target.kind === 'local' || target.kind === 'docker' ? { ...target, port } : target;
+}
+
+export class ServiceHostController {
   constructor(
     private readonly store: ServiceStore,
     private readonly runtime: LocalRuntime,
-    readonly computeType: 'local' | 'docker' = 'local',
   ) {}
 
   private async hostAlive(name: string): Promise<HostState | undefined> {
@@ -39,7 +60,7 @@ export class LocalProcessTarget implements DeploymentTarget {
     return host && host.state !== 'Stopped' && isProcessAlive(host.pid) ? host : undefined;
   }
 
-  async isRunning(record: StoredRecord): Promise<boolean> {
+  async isRunning(record: ServiceRecord): Promise<boolean> {
     return (await this.hostAlive(record.name)) !== undefined;
   }
 
@@ -63,7 +84,8 @@ export class LocalProcessTarget implements DeploymentTarget {
     }
   }
 
-  async start(record: StoredRecord, options: LifecycleOptions): Promise<StartedService> {
+  /** Starts the host; resolves once it reports Healthy, with the port it owns in the record's target settings. */
+  async start(record: ServiceRecord, options: LifecycleOptions): Promise<StartedService> {
     const name = record.name;
     const logFile = this.store.logFile(name);
     const offset = (await tailLines(logFile, 0)).size;
@@ -106,12 +128,16 @@ export class LocalProcessTarget implements DeploymentTarget {
       throw new DeploymentFailedError(`Deployment of '${name}' failed: ${host.detail ?? 'unknown reason'}`, await this.logTail(name));
     }
     options.onProgress?.(`Healthy: http://127.0.0.1:${host.port}/score`);
-    return { port: host.port, scoringUri: `http://127.0.0.1:${host.port}/score`, swaggerUri: `http://127.0.0.1:${host.port}/swagger.json` };
+    return {
+      scoringUri: `http://127.0.0.1:${host.port}/score`,
+      swaggerUri: `http://127.0.0.1:${host.port}/swagger.json`,
+      target: withHostPort(record.target, host.port),
+    };
   }
 
-  async status(record: StoredRecord): Promise<TargetStatus> {
+  async status(record: ServiceRecord): Promise<TargetStatus> {
     const host = await this.store.readHostState(record.name).catch((err: unknown) => {
-      return { state: 'Failed' as const, detail: errorMessage(err), pid: -1 };
+      return { state: 'Failed' as const, detail: errorMessage(err), pid: -1, debugPort: undefined };
     });
     if (!host) return { state: 'Stopped', detail: 'The service has never started.' };
     if (host.pid === -1) return { state: host.state, detail: host.detail };
@@ -121,17 +147,19 @@ export class LocalProcessTarget implements DeploymentTarget {
     }
     if (host.state !== 'Healthy') return { state: host.state, detail: host.detail };
     // The host says Healthy: ask the service itself, briefly.
+    const debugPort = record.debug ? host.debugPort : undefined;
     try {
       const res = await fetch(`http://127.0.0.1:${host.port}/`, { signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();
-      if (res.status === 200) return { state: 'Healthy', detail: undefined };
+      if (res.status === 200) return { state: 'Healthy', detail: undefined, ...(debugPort !== undefined ? { debugPort } : {}) };
       return { state: 'Unhealthy', detail: `The health check answered ${res.status}.` };
     } catch (err) {
       return { state: 'Unhealthy', detail: `The health check failed: ${errorMessage(err)}` };
     }
   }
 
-  async reload(record: StoredRecord, options: LifecycleOptions): Promise<void> {
+  /** Tells the host to start the record's generation beside the current instance and switch to it. */
+  async reload(record: ServiceRecord, options: LifecycleOptions): Promise<void> {
     const host = await this.hostAlive(record.name);
     if (!host) throw new DeploymentFailedError(`Service '${record.name}' is not running.`, []);
     const offset = (await tailLines(this.store.logFile(record.name), 0)).size;
@@ -153,7 +181,7 @@ export class LocalProcessTarget implements DeploymentTarget {
     options.onProgress?.(`Healthy: generation ${record.generation} is serving at http://127.0.0.1:${host.port}/score`);
   }
 
-  async stop(record: StoredRecord, options: LifecycleOptions): Promise<void> {
+  async stop(record: ServiceRecord, options: LifecycleOptions): Promise<void> {
     const host = await this.hostAlive(record.name);
     if (!host) return;
     options.onProgress?.(`Stopping '${record.name}' (pid ${host.pid}): draining in-flight requests`);
@@ -164,5 +192,13 @@ export class LocalProcessTarget implements DeploymentTarget {
       process.kill(host.pid, 'SIGKILL');
       if (host.instancePid && isProcessAlive(host.instancePid)) process.kill(host.instancePid, 'SIGKILL');
     }
+  }
+
+  /** The service log the host writes: the host's lines, the instance's, one per request. */
+  async *logs(record: ServiceRecord, options: LogOptions): AsyncIterable<string> {
+    const file = this.store.logFile(record.name);
+    const { lines, size } = await tailLines(file, options.tail ?? Infinity);
+    yield* lines;
+    if (options.follow) yield* followLines(file, size, options.signal);
   }
 }

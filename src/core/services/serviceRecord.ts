@@ -1,0 +1,108 @@
+// The service record (services/<name>/service.json): what a service is, whatever runs it. This schema is its one
+// definition; the TypeScript type is derived from it, so a field cannot be written and then dropped on read.
+// What only one target needs lives in `target`, one variant per target kind.
+import { z } from 'zod';
+
+const port = z.number().int().min(0).max(65535);
+
+/** How a container target's image is built (one image definition for every container target). */
+export const imageSettingsSchema = z.object({
+  /** FROM of the generated Dockerfile; absent: Modelport's default base image. */
+  baseImage: z.string().optional(),
+  buildArgs: z.record(z.string(), z.string()),
+});
+
+/** A detached service host on this machine whose scoring instance is a child process. */
+const localTargetSchema = z.object({
+  kind: z.literal('local'),
+  /** The loopback port the host owns; 0 until the first start picked a free one. */
+  port,
+});
+
+/** The same host, whose scoring instance is a container on the local engine. */
+const dockerTargetSchema = z.object({
+  kind: z.literal('docker'),
+  port,
+  image: imageSettingsSchema,
+  /** deploymentconfig.json's docker.runArgs. */
+  runArgs: z.array(z.string()),
+  /** The editor's modelport.docker.runArgs setting when it deployed or last updated the service. */
+  editorRunArgs: z.array(z.string()).optional(),
+  cpus: z.number().positive().optional(),
+  memoryInGB: z.number().positive().optional(),
+});
+
+export const targetSettingsSchema = z.discriminatedUnion('kind', [localTargetSchema, dockerTargetSchema]);
+
+export const serviceRecordSchema = z.object({
+  name: z.string(),
+  /** Resolved refs, `name:version`, so a model's users are known exactly. */
+  models: z.array(z.string()),
+  entryScript: z.string().optional(),
+  sourceDir: z.string().optional(),
+  authMode: z.enum(['none', 'key', 'token']),
+  corsOrigins: z.array(z.string()),
+  timeoutMs: z.number().int().positive(),
+  scoringUri: z.string(),
+  swaggerUri: z.string(),
+  createdTime: z.string(),
+  updatedTime: z.string(),
+  /** Increases with every update. */
+  generation: z.number().int().nonnegative(),
+  /** Run the instance under the Node inspector (`service deploy --debug`). */
+  debug: z.boolean().optional(),
+  /** From the inference config's environment: packages for container images, variables for the instance. */
+  environment: z.object({ dependencies: z.record(z.string(), z.string()), variables: z.record(z.string(), z.string()) }).optional(),
+  batching: z.object({ enabled: z.boolean(), maxBatchSize: z.number().int().positive(), maxDelayMs: z.number().int().nonnegative() }).optional(),
+  /** Where the service runs and what only that target needs. */
+  target: targetSettingsSchema,
+});
+
+export type ServiceRecord = z.output<typeof serviceRecordSchema>;
+export type TargetSettings = ServiceRecord['target'];
+export type TargetKind = TargetSettings['kind'];
+export type ImageSettings = z.output<typeof imageSettingsSchema>;
+/** The target settings of one kind. */
+export type TargetSettingsOf<K extends TargetKind> = Extract<TargetSettings, { kind: K }>;
+
+/** How the record's container image is built; a target without images (local) builds with the defaults. */
+export function imageSettingsOf(record: ServiceRecord): ImageSettings {
+  return 'image' in record.target ? record.target.image : { buildArgs: {} };
+}
+
+/** Records written before `target` existed (Modelport 0.1) kept computeType, port and docker at the top level. */
+const legacyRecordSchema = z
+  .object({
+    computeType: z.enum(['local', 'docker']),
+    port,
+    docker: z
+      .object({
+        baseImage: z.string().optional(),
+        buildArgs: z.record(z.string(), z.string()),
+        runArgs: z.array(z.string()),
+        cpus: z.number().positive().optional(),
+        memoryInGB: z.number().positive().optional(),
+      })
+      .optional(),
+  })
+  .passthrough();
+
+/** Brings a record of an earlier layout to today's, or returns the value as it is. */
+export function migrateRecord(json: unknown): unknown {
+  if (typeof json !== 'object' || json === null || 'target' in json) return json;
+  const legacy = legacyRecordSchema.safeParse(json);
+  if (!legacy.success) return json;
+  const { computeType, port: legacyPort, docker, ...rest } = legacy.data;
+  const target =
+    computeType === 'local'
+      ? { kind: 'local', port: legacyPort }
+      : {
+          kind: 'docker',
+          port: legacyPort,
+          image: { ...(docker?.baseImage !== undefined ? { baseImage: docker.baseImage } : {}), buildArgs: docker?.buildArgs ?? {} },
+          runArgs: docker?.runArgs ?? [],
+          ...(docker?.cpus !== undefined ? { cpus: docker.cpus } : {}),
+          ...(docker?.memoryInGB !== undefined ? { memoryInGB: docker.memoryInGB } : {}),
+        };
+  return { ...rest, target };
+}
