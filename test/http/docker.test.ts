@@ -16,6 +16,7 @@ import { ModelRegistry } from '../../src/core/registry/modelRegistry';
 import type { ServiceManager } from '../../src/core/services/serviceManager';
 import { ServiceStore } from '../../src/core/services/serviceStore';
 import { serviceManager } from '../helpers/serviceManager';
+import { pushServiceImage } from '../../src/core/docker/registryPush';
 import { breakOnMarker } from './dockerInspector';
 
 function engineSkipReason(): string | false {
@@ -112,6 +113,20 @@ describe('docker target', { skip }, () => {
     assert.ok(imageEnv.some((e) => e.startsWith('NODE_EXTRA_CA_CERTS=')), "the base image's CA setting is kept");
     assert.ok(!imageEnv.some((e) => e.includes(key)), 'keys are not baked into the image');
     assert.ok(c.Config.Env.some((e) => e === `MODELPORT_PRIMARY_KEY=${key}`), 'keys reach the container at run time');
+  });
+
+  test('the image pushes to a real OCI registry under <registry>/modelport/<service>:<generation>, and the digest is the registry\'s', { skip: process.env.CTR_REGISTRY ? false : 'no registry (CTR_REGISTRY: .ci/run starts one with engine.sh registry-up)' }, async () => {
+    const server = process.env.CTR_REGISTRY ?? '';
+    const record = await new ServiceStore(ws).readRecord('fashion-dk');
+    const lines: string[] = [];
+    const pushed = await pushServiceImage(record, `http://${server}/`, { registry: new ModelRegistry(ws), cliPath: resolve('dist/cli.js'), runner: new DockerCliRunner(), extraBuildArgs: [], onLine: (l) => lines.push(l) });
+    assert.equal(pushed.reference, `${server}/modelport/fashion-dk:1`);
+    assert.equal(pushed.built, false, 'the image the deploy built is the one pushed');
+    assert.match(pushed.digest ?? '', /^sha256:[0-9a-f]{64}$/);
+    const res = await fetch(`http://${server}/v2/modelport/fashion-dk/manifests/1`, { method: 'HEAD', headers: { accept: 'application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json' } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('docker-content-digest'), pushed.digest);
+    docker('image', 'rm', pushed.reference);
   });
 
   test('logs carry the build, the container output and one line per request', async () => {

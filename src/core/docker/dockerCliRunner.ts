@@ -21,7 +21,9 @@ export class DockerCliRunner implements DockerRunner {
         reject(new CancelledError(`docker ${command.args[0] ?? ''} was cancelled.`));
         return;
       }
-      const child = spawn(this.binary, command.args, { env: this.env, stdio: ['ignore', 'pipe', 'pipe'], signal: options.signal });
+      const child = spawn(this.binary, command.args, { env: this.env, stdio: ['pipe', 'pipe', 'pipe'], signal: options.signal });
+      child.stdin.on('error', () => undefined); // a command that exits without reading its input
+      child.stdin.end(options.stdin ?? '');
       let stdout = '';
       let stderr = '';
       const onLine = options.onLine;

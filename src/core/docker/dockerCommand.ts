@@ -13,6 +13,8 @@ export interface DockerRunOptions {
   /** Each output line (stdout and stderr) as it comes: build progress, container logs. */
   onLine?: (line: string) => void;
   signal?: AbortSignal;
+  /** Written to the command's standard input, then closed (`login --password-stdin`: never an argument). */
+  stdin?: string;
 }
 
 export interface DockerRunner {
@@ -133,4 +135,19 @@ export function imagesWithLabelCommand(label: string, value: string): DockerComm
 
 export function removeImagesCommand(references: readonly string[]): DockerCommand<void> {
   return describe(['image', 'rm', ...references], () => undefined);
+}
+
+/** `docker tag SOURCE TARGET`. */
+export function tagCommand(source: string, target: string): DockerCommand<void> {
+  return describe(['tag', source, target], () => undefined);
+}
+
+/** `docker push REFERENCE`; resolves with the pushed manifest's digest when the engine prints it. */
+export function pushCommand(reference: string): DockerCommand<string | undefined> {
+  return describe(['push', reference], (stdout) => /digest: (sha256:[0-9a-f]{64})/.exec(stdout)?.[1]);
+}
+
+/** `docker login SERVER -u USER --password-stdin`: the secret goes through standard input (DockerRunOptions.stdin). */
+export function loginCommand(server: string, username: string): DockerCommand<void> {
+  return describe(['login', server, '--username', username, '--password-stdin'], () => undefined);
 }
