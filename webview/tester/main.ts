@@ -39,6 +39,7 @@ import {
   type TargetOption,
   type WebviewMessage,
 } from '../../src/protocol/tester';
+import { imageLimitMessage, imageLimits } from '../../src/core/client/imageLimits';
 import { barChart, lineChart } from './charts';
 import { append, clear, formatBytes, formatMs, h, replace } from './dom';
 import { restoreState, stateToSave, tabs, type PanelState, type Tab } from './state';
@@ -351,20 +352,25 @@ async function addFiles(files: Iterable<File>): Promise<void> {
     return;
   }
   const added: ImagePayload[] = [];
+  const tooLarge: string[] = [];
   for (const f of list) {
-    if (f.size > testerLimits.maxImageBytes) {
-      notice('error', `${f.name} is ${formatBytes(f.size)}; images up to ${formatBytes(testerLimits.maxImageBytes)} can be sent.`);
+    const name = f.name || `pasted-${Date.now()}.png`;
+    // Checked before reading, so that a huge file is never loaded.
+    if (f.size > imageLimits.maxImageBytes) {
+      tooLarge.push(name);
       continue;
     }
-    added.push({ name: f.name || `pasted-${Date.now()}.png`, mime: f.type, bytes: new Uint8Array(await f.arrayBuffer()) });
+    added.push({ name, mime: f.type, bytes: new Uint8Array(await f.arrayBuffer()) });
   }
-  addImages(added);
+  addImages(added, tooLarge);
 }
 
-function addImages(added: ImagePayload[]): void {
-  const room = testerLimits.maxImages - images.length;
-  if (added.length > room) notice('error', `A batch holds at most ${testerLimits.maxImages} images; ${added.length - room} were left out.`);
-  for (const image of added.slice(0, Math.max(0, room))) {
+/** Adds images while the batch has room; one notice names every image left out, with those already refused as too large. */
+function addImages(added: ImagePayload[], tooLarge: readonly string[] = []): void {
+  const room = Math.max(0, imageLimits.maxImages - images.length);
+  const leftOut = [...tooLarge, ...added.slice(room).map((i) => i.name)];
+  if (leftOut.length > 0) notice('error', imageLimitMessage(leftOut));
+  for (const image of added.slice(0, room)) {
     images.push({ ...image, url: URL.createObjectURL(new Blob([image.bytes as Uint8Array<ArrayBuffer>], { type: image.mime || 'application/octet-stream' })) });
   }
   renderImages();

@@ -5,6 +5,7 @@
 import type { PreprocessSpec } from '../../core/modelConfig';
 import { checkScoringUri, swaggerUrl, v2ModelName, v2ModelUrl } from '../../core/client/endpoint';
 import { formatJson, scorableJsonExample, swaggerInputExample, v2ExampleRequest, v2ModelMetadataSchema, v2RequestFromTensor, type V2ModelMetadata } from '../../core/client/examples';
+import { imageLimitMessage, imageLimits } from '../../core/client/imageLimits';
 import { createHistoryStore, type HistoryEntry, type HistoryStore, type KeyValueStore, type StoredInput } from '../../core/client/history';
 import { formatLoadTestSummary, runLoadTest } from '../../core/client/loadTest';
 import { buildRequest, RequestBuildError, type HttpRequestSpec, type ImageInput, type TestInput } from '../../core/client/request';
@@ -15,7 +16,6 @@ import { inferPreprocess } from '../../core/preprocess/inferPreprocess';
 import {
   dispatch,
   parseWebviewMessage,
-  testerLimits,
   type Handlers,
   type HistoryView,
   type HostMessage,
@@ -255,12 +255,18 @@ export class TesterController {
   }
 
   private deliver(preload: TesterPreload): void {
-    const images = (preload.images ?? []).filter((i) => i.bytes.byteLength <= testerLimits.maxImageBytes).slice(0, testerLimits.maxImages);
-    if (images.length < (preload.images?.length ?? 0)) {
-      this.post({ type: 'notice/show', level: 'error', message: `Only ${testerLimits.maxImages} images of at most ${testerLimits.maxImageBytes / 1024 / 1024} MB each can be sent; the others were left out.` });
-    }
+    const images = this.withinLimits(preload.images ?? []);
     if (images.length > 0) this.post({ type: 'image/added', images: images.map((i) => ({ name: i.name, mime: i.mime, bytes: plainBytes(i.bytes) })), replace: true });
     if (preload.send) this.post({ type: 'request/trigger', mode: images.length > 0 ? 'image' : undefined });
+  }
+
+  /** The images a request can carry, in order; the others are left out, and the panel says which. */
+  private withinLimits(images: readonly ImageInput[]): ImageInput[] {
+    const kept = images.filter((i) => i.bytes.byteLength <= imageLimits.maxImageBytes).slice(0, imageLimits.maxImages);
+    if (kept.length < images.length) {
+      this.post({ type: 'notice/show', level: 'error', message: imageLimitMessage(images.filter((i) => !kept.includes(i)).map((i) => i.name)) });
+    }
+    return kept;
   }
 
   private fail(message: string, requestId?: string): void {
@@ -427,10 +433,7 @@ export class TesterController {
 
   private async pickImages(): Promise<void> {
     const picked = await this.env.pickImages();
-    const images = picked.filter((i) => i.bytes.byteLength <= testerLimits.maxImageBytes).slice(0, testerLimits.maxImages);
-    if (images.length < picked.length) {
-      this.post({ type: 'notice/show', level: 'error', message: `Only ${testerLimits.maxImages} images of at most ${testerLimits.maxImageBytes / 1024 / 1024} MB each can be sent; the others were left out.` });
-    }
+    const images = this.withinLimits(picked);
     if (images.length > 0) this.post({ type: 'image/added', images: images.map((i) => ({ name: i.name, mime: i.mime, bytes: plainBytes(i.bytes) })) });
   }
 
