@@ -7,7 +7,8 @@ import * as vscode from 'vscode';
 import { imageLimitMessage, imageLimits } from '../../core/client/imageLimits';
 import type { ImageInput } from '../../core/client/request';
 import { requestContentType, requestContentTypes } from '../../core/http/requestContentTypes';
-import { TesterController, type TesterHostEnv, type TesterLog, type TesterOutcome, type TesterPreload, type TesterServiceSource } from './testerController';
+import { TesterController } from './testerController';
+import type { TesterHostEnv, TesterLog, TesterOutcome, TesterPreload, TesterServiceSource } from './testerHostEnv';
 import { createNonce, testerHtml } from './testerHtml';
 import { openOptionsOf, openTargetOf, type OpenTarget } from './testerTargets';
 

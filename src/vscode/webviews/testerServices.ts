@@ -3,7 +3,7 @@
 import type { PreprocessSpec } from '../../core/modelConfig';
 import { authorizationHeader } from '../../core/services/authorization';
 import type { ServiceLifecycle } from '../../core/services/types';
-import type { TesterServiceSource } from './testerController';
+import type { TesterServiceSource } from './testerHostEnv';
 
 export interface ServiceSourceOptions {
   /** The model config's preprocess section of a service's first model (for V2 tensors made from images). */
