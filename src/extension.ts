@@ -17,7 +17,7 @@ import { ServiceLogChannels } from './vscode/serviceLogChannels';
 import { readSettings } from './vscode/settings';
 import { WorkspaceTreeProvider } from './vscode/tree/workspaceTreeProvider';
 import type { WorkspaceNode } from './vscode/tree/workspaceNodes';
-import type { TesterOutcome } from './vscode/webviews/testerController';
+import type { TesterOutcome } from './vscode/webviews/testerHostEnv';
 import { registerTesterPanel } from './vscode/webviews/testerPanel';
 import { serviceSourceFromLifecycle } from './vscode/webviews/testerServices';
 

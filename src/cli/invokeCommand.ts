@@ -2,6 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { requestContentType } from '../core/http/requestContentTypes';
+import { authorizationHeader } from '../core/services/authorization';
 import { parseArgs } from 'node:util';
 import { commonOptions, onePositional } from './common/args';
 import { ExitCode, exitCodeFor } from './common/exitCodes';
@@ -59,7 +60,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const { manager } = openServices(values.workspace, io);
   const service = await manager.get(name);
   if (!service.scoringUri) throw new UsageError(`Service '${name}' has no scoring URI yet (state ${service.state}).`);
-  const authorization = await manager.authorizationHeader(name);
+  const authorization = await authorizationHeader(manager, service);
   const started = performance.now();
   const res = await fetch(service.scoringUri, { method: 'POST', headers: { 'content-type': type, ...(authorization ? { authorization } : {}) }, body: bytes });
   const text = await res.text();

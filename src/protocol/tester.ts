@@ -4,11 +4,15 @@
 // messages tell. The webview never receives a key: only whether one is set (`hasKey`).
 import * as z from 'zod';
 import { historyEntrySchema } from '../core/client/history';
+import { imageLimitMessage, imageLimits } from '../core/client/imageLimits';
 
-/** Shared bounds (the core's own limits are checked against these in test/unit/protocol). */
+/**
+ * Shared bounds. The image limits are defined once, in src/core/client/imageLimits.ts (the request builder checks
+ * them too); the core's load-test limits are checked against these in test/unit/protocol.
+ */
 export const testerLimits = {
-  maxImages: 16,
-  maxImageBytes: 20 * 1024 * 1024,
+  maxImages: imageLimits.maxImages,
+  maxImageBytes: imageLimits.maxImageBytes,
   maxLoadRequests: 10_000,
   maxLoadConcurrency: 64,
   maxLoadDurationS: 60,
@@ -24,7 +28,7 @@ export const authModeSchema = z.enum(['none', 'key', 'token']);
 export const bytesSchema = z
   .union([z.instanceof(Uint8Array), z.instanceof(ArrayBuffer)])
   .transform((b): Uint8Array => (b instanceof Uint8Array ? b : new Uint8Array(b)))
-  .refine((b) => b.byteLength <= testerLimits.maxImageBytes, { message: `an image is at most ${testerLimits.maxImageBytes} bytes` });
+  .refine((b) => b.byteLength <= testerLimits.maxImageBytes, { message: imageLimitMessage() });
 
 export const imagePayloadSchema = z.object({
   name: z.string().min(1).max(260),
@@ -36,7 +40,7 @@ export type ImagePayload = z.infer<typeof imagePayloadSchema>;
 export const inputPayloadSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('json'), body: z.string().max(testerLimits.maxJsonChars) }),
   z.object({ mode: z.literal('v2'), body: z.string().max(testerLimits.maxJsonChars) }),
-  z.object({ mode: z.literal('image'), encoding: imageEncodingSchema, images: z.array(imagePayloadSchema).min(1).max(testerLimits.maxImages) }),
+  z.object({ mode: z.literal('image'), encoding: imageEncodingSchema, images: z.array(imagePayloadSchema).min(1).max(testerLimits.maxImages, { message: imageLimitMessage() }) }),
 ]);
 export type InputPayload = z.infer<typeof inputPayloadSchema>;
 
@@ -166,7 +170,7 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('targets/update'), targets: z.array(targetOptionSchema), selectedKey: z.string().optional() }),
   z.object({ type: z.literal('target/info'), info: targetInfoSchema }),
   /** Images the host read (picker, or files given to `modelport.service.test`); `replace` drops the ones shown. */
-  z.object({ type: z.literal('image/added'), images: z.array(imagePayloadSchema).max(testerLimits.maxImages), replace: z.boolean().optional() }),
+  z.object({ type: z.literal('image/added'), images: z.array(imagePayloadSchema).max(testerLimits.maxImages, { message: imageLimitMessage() }), replace: z.boolean().optional() }),
   z.object({ type: z.literal('input/load'), input: inputPayloadSchema }),
   /** Asks the webview to do what its Send button does, on the given tab (default: the current one). */
   z.object({ type: z.literal('request/trigger'), mode: z.enum(['image', 'json', 'v2']).optional() }),

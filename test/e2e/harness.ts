@@ -10,7 +10,8 @@ import { memoryStore } from '../../src/core/client/history';
 import type { ImageInput } from '../../src/core/client/request';
 import { imagesToTensor } from '../../src/core/preprocess/imageTensor';
 import type { HostMessage } from '../../src/protocol/tester';
-import { TesterController, type TesterServiceSource } from '../../src/vscode/webviews/testerController';
+import { TesterController } from '../../src/vscode/webviews/testerController';
+import type { TesterServiceSource } from '../../src/vscode/webviews/testerHostEnv';
 import { testerHtml } from '../../src/vscode/webviews/testerHtml';
 import { themes, type ThemeKind } from './themes';
 

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { modelConfigSchema } from '../../src/core/modelConfig';
-import type { TesterServiceSource } from '../../src/vscode/webviews/testerController';
+import type { TesterServiceSource } from '../../src/vscode/webviews/testerHostEnv';
 import { startService, type RunningService } from '../helpers/startService';
 import { chromiumArgs, openHarness, startAssetServer, type AssetServer, type Harness, type PageGlobals } from './harness';
 import { themes, unsetInHighContrast } from './themes';

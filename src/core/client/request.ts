@@ -2,6 +2,7 @@
 // base64 JSON, or a V2 inference request. The request is described (method, URL, headers, body) before it is
 // sent, so the same description drives the call, the code snippets and the load test.
 import { v2InferUrl } from './endpoint';
+import { imageLimitMessage, imageLimits } from './imageLimits';
 
 export interface ImageInput {
   name: string;
@@ -40,8 +41,6 @@ export interface HttpRequestSpec {
 export const limits = {
   /** A snippet pastes JSON bodies up to this size; larger ones are read from a file. */
   snippetInlineBytes: 16 * 1024,
-  maxImages: 16,
-  maxImageBytes: 20 * 1024 * 1024,
 } as const;
 
 export class RequestBuildError extends Error {
@@ -76,12 +75,10 @@ export function formatBytes(n: number): string {
 
 function checkImages(images: ImageInput[]): void {
   if (images.length === 0) throw new RequestBuildError('Add an image first: choose a file, drop one or paste it.');
-  if (images.length > limits.maxImages) throw new RequestBuildError(`A batch holds at most ${limits.maxImages} images; remove ${images.length - limits.maxImages}.`);
+  if (images.length > imageLimits.maxImages) throw new RequestBuildError(imageLimitMessage(images.slice(imageLimits.maxImages).map((i) => i.name), 'remove'));
   for (const image of images) {
     if (image.bytes.length === 0) throw new RequestBuildError(`'${image.name}' is empty.`);
-    if (image.bytes.length > limits.maxImageBytes) {
-      throw new RequestBuildError(`'${image.name}' is ${formatBytes(image.bytes.length)}; the tester sends images up to ${formatBytes(limits.maxImageBytes)}.`);
-    }
+    if (image.bytes.length > imageLimits.maxImageBytes) throw new RequestBuildError(imageLimitMessage([image.name], 'remove'));
   }
 }
 

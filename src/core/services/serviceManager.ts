@@ -326,12 +326,4 @@ export class ServiceManager implements ServiceLifecycle {
   servicesUsing(modelRef: string): Promise<string[]> {
     return servicesUsing(this.store, modelRef);
   }
-
-  /** The Authorization header value for calling the service, when it needs one. */
-  async authorizationHeader(name: string): Promise<string | undefined> {
-    const record = await this.store.readRecord(name);
-    if (record.authMode === 'none') return undefined;
-    if (record.authMode === 'key') return `Bearer ${(await this.store.readKeys(name)).primaryKey}`;
-    return `Bearer ${(await this.token(name)).accessToken}`;
-  }
 }

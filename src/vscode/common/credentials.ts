@@ -1,5 +1,6 @@
 // Keys and tokens of services, cached in SecretStorage (never in settings, never in a log line).
-import type { ServiceKeys, ServiceToken } from '../../core/services/types';
+import { authorizationHeader } from '../../core/services/authorization';
+import type { ServiceKeys, ServiceRecord, ServiceToken } from '../../core/services/types';
 import type { CommandDeps } from './deps';
 
 const keysKey = (service: string): string => `modelport.service.${service}.keys`;
@@ -44,9 +45,8 @@ export async function forgetCredentials(deps: CommandDeps, service: string): Pro
   await deps.secrets.delete(tokenKey(service));
 }
 
-/** The Authorization header a call to the service needs, if any. */
-export async function authorization(deps: CommandDeps, service: { name: string; authMode: string }): Promise<Record<string, string>> {
-  if (service.authMode === 'key') return { authorization: `Bearer ${(await serviceKeys(deps, service.name)).primaryKey}` };
-  if (service.authMode === 'token') return { authorization: `Bearer ${(await serviceToken(deps, service.name)).accessToken}` };
-  return {};
+/** The Authorization header a call to the service needs, if any, from the cached key or token. */
+export async function authorization(deps: CommandDeps, service: Pick<ServiceRecord, 'name' | 'authMode'>): Promise<Record<string, string>> {
+  const header = await authorizationHeader({ keys: (name) => serviceKeys(deps, name), token: (name) => serviceToken(deps, name) }, service);
+  return header === undefined ? {} : { authorization: header };
 }

@@ -4,10 +4,11 @@
 // the commands `modelport.tester.open`, `modelport.service.test` and `modelport.tester.testImage` (Explorer:
 // an image file → a service → the panel with that image, sent).
 import * as vscode from 'vscode';
+import { imageLimitMessage, imageLimits } from '../../core/client/imageLimits';
 import type { ImageInput } from '../../core/client/request';
 import { requestContentType, requestContentTypes } from '../../core/http/requestContentTypes';
-import { testerLimits } from '../../protocol/tester';
-import { TesterController, type TesterHostEnv, type TesterLog, type TesterOutcome, type TesterPreload, type TesterServiceSource } from './testerController';
+import { TesterController } from './testerController';
+import type { TesterHostEnv, TesterLog, TesterOutcome, TesterPreload, TesterServiceSource } from './testerHostEnv';
 import { createNonce, testerHtml } from './testerHtml';
 import { openOptionsOf, openTargetOf, type OpenTarget } from './testerTargets';
 
@@ -37,22 +38,22 @@ const fileName = (uri: vscode.Uri): string => uri.path.split('/').pop() ?? 'imag
  */
 async function readImages(uris: readonly vscode.Uri[]): Promise<ImageInput[]> {
   const images: ImageInput[] = [];
-  if (uris.length > testerLimits.maxImages) {
-    void vscode.window.showWarningMessage(`The tester sends at most ${testerLimits.maxImages} images at once; the first ${testerLimits.maxImages} were taken.`);
-  }
-  for (const uri of uris.slice(0, testerLimits.maxImages)) {
+  const tooLarge: string[] = [];
+  for (const uri of uris.slice(0, imageLimits.maxImages)) {
     const name = fileName(uri);
     const mime = requestContentType(name);
     if (!mime?.startsWith('image/')) {
       void vscode.window.showWarningMessage(`${name} is not an image the tester sends (${imageExtensions.join(', ')}).`);
       continue;
     }
-    if ((await vscode.workspace.fs.stat(uri)).size > testerLimits.maxImageBytes) {
-      void vscode.window.showWarningMessage(`${name} is larger than ${testerLimits.maxImageBytes / 1024 / 1024} MB, the most the tester sends. Choose a smaller image.`);
+    if ((await vscode.workspace.fs.stat(uri)).size > imageLimits.maxImageBytes) {
+      tooLarge.push(name);
       continue;
     }
     images.push({ name, mime, bytes: await vscode.workspace.fs.readFile(uri) });
   }
+  const leftOut = [...tooLarge, ...uris.slice(imageLimits.maxImages).map(fileName)];
+  if (leftOut.length > 0) void vscode.window.showWarningMessage(imageLimitMessage(leftOut));
   return images;
 }
 

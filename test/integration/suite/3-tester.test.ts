@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import type { RegisteredModel } from '../../../src/core/registry/modelMeta';
 import type { ServiceStatus } from '../../../src/core/services/types';
 import type { ModelportApi } from '../../../src/extension';
-import type { TesterOutcome } from '../../../src/vscode/webviews/testerController';
+import type { TesterOutcome } from '../../../src/vscode/webviews/testerHostEnv';
 import { activateModelport, projectDir, screenshot, waitUntil } from './helpers';
 
 const serviceName = 'tester-svc';

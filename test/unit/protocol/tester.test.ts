@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { loadTestLimits } from '../../../src/core/client/loadTest';
-import { limits } from '../../../src/core/client/request';
+import { imageLimits as limits } from '../../../src/core/client/imageLimits';
 import { dispatch, parseHostMessage, parseWebviewMessage, testerLimits, type Handlers, type WebviewMessage } from '../../../src/protocol/tester';
 
 const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
