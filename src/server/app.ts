@@ -1,15 +1,19 @@
 // buildApp() assembles the scoring service and returns it without listening: tests drive it over loopback
 // on a random port, and only main.ts binds the configured one.
 import fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import type { AppDeps } from './appTypes';
 import { corsExposeHeaders, corsPolicy } from './http/cors';
-import { RequestIdTooLongError, readRequestIds, requestIdHeaders } from './http/requestIds';
-import { toWireError, wireBody } from './http/wireError';
+import { mintedRequestIds, readRequestIds, requestIdHeaders } from './http/requestIds';
+import { isV2Path, toWireError, wireBody } from './http/wireError';
 import { registerAzureMlRoutes } from './routes/azureml';
 import { registerMetricsRoute } from './routes/metrics';
 import { registerV2Routes } from './routes/v2';
 import { NotFoundError } from '../core/errors';
+import { modelportVersion } from '../core/version';
+
+const serverVersion = `modelport/${modelportVersion}`;
+/** werkzeug's wording, which clients of Azure ML services see for an unknown path. */
+const notFoundMessage = 'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.';
 
 function routeLabel(req: FastifyRequest): string {
   return req.routeOptions.url ?? 'unmatched';
@@ -25,7 +29,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     requestTimeout: options.timeoutMs + 30_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    routerOptions: { ignoreTrailingSlash: true },
+    // `/score/` is not `/score` (the reference answers 404).
+    routerOptions: { ignoreTrailingSlash: false },
   });
 
   // Every body arrives as bytes: the scorers decode it themselves so each failure gets its precise message.
@@ -38,6 +43,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.addHook('onRequest', async (req, reply) => {
     req.mpStart = process.hrtime.bigint();
+    // On every response, health and errors included, as the reference server does.
+    reply.header('x-ms-server-version', serverVersion);
     metrics.inFlight.add(1);
     const origin = cors.allowOrigin(req.headers.origin);
     if (origin) {
@@ -48,11 +55,9 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     try {
       req.mpIds = readRequestIds(req.headers);
     } catch (err) {
-      req.mpIds = { requestId: randomUUID(), clientRequestId: undefined, legacyRequestId: '' };
-      req.mpIds.legacyRequestId = req.mpIds.requestId;
+      req.mpIds = mintedRequestIds();
       req.mpLogger = logger.child(req.mpIds.requestId);
       reply.headers(requestIdHeaders(req.mpIds));
-      if (err instanceof RequestIdTooLongError) throw err;
       throw err;
     }
     req.mpLogger = logger.child(req.mpIds.requestId);
@@ -78,7 +83,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   });
 
   app.setNotFoundHandler(async (req) => {
-    throw new NotFoundError(`No route for ${req.method} ${req.url.split('?')[0]}. Scoring is at POST /score; see GET /swagger.json.`);
+    throw new NotFoundError(isV2Path(req.url) ? `No route for ${req.method} ${req.url.split('?')[0]}.` : notFoundMessage);
   });
 
   registerAzureMlRoutes(app, deps);

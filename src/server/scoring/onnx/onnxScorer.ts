@@ -4,7 +4,7 @@ import { BadRequestError, ConfigError, ModelOutputError, UnsupportedMediaTypeErr
 import type { PostprocessSpec, PreprocessSpec } from '../../../core/modelConfig';
 import type { TensorSpec } from '../../../core/onnx/signature';
 import { checkAgainstSpec, checkSharedDims, firstNonFinite, jsonToTensor, tensorToJson, type TensorValue } from '../../../core/onnx/tensorData';
-import { isJsonContentType, mimeOf, parseJsonDictionary } from '../../http/jsonBody';
+import { isJsonContentType, mimeOf, parseJsonDictionary, queryToJson } from '../../http/jsonBody';
 import type { Logger } from '../../logger';
 import type { LoadedModel } from '../../models/modelSet';
 import type { OnnxSession } from '../../runtime/onnxSession';
@@ -130,8 +130,8 @@ export class OnnxScorer implements Scorer {
   }
 
   async score(req: ScoreRequest): Promise<ScoreResult> {
-    if (req.method !== 'POST') throw new BadRequestError('The model is scored with POST /score; GET /score needs an entry script.');
-    const feeds = await this.feedsOf(req);
+    // GET /score?data=[[…]]: the query, parsed as the reference server parses it, is the request's JSON body.
+    const feeds = req.method === 'GET' ? await this.jsonFeeds(queryToJson(req.query)) : await this.feedsOf(req);
     const outputs = await this.session.run(feeds);
     return { body: this.present(outputs) };
   }
