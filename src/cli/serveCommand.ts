@@ -1,5 +1,6 @@
 // `modelport serve`: the scoring service in the foreground.
 import { parseArgs } from 'node:util';
+import { entryScriptExtensionList } from '../core/entryScriptFiles';
 import { resolveServeOptions } from '../server/options';
 import { serve } from '../server/main';
 
@@ -10,7 +11,7 @@ Open Inference Protocol (/v2) on one port.
 
 Options:
   --model [NAME[:VERSION]=]PATH  a model file or folder (repeatable)      env AZUREML_MODEL_DIR
-  --entry-script FILE            score.js / score.mjs / score.ts          env AZUREML_ENTRY_SCRIPT
+  --entry-script FILE            ${entryScriptExtensionList().padEnd(39)}  env AZUREML_ENTRY_SCRIPT
   --source-dir DIR               folder of the entry script and swagger   env AZUREML_SOURCE_DIRECTORY
   --port N                       default 5001 (0 picks a free port)       env SERVER_PORT
   --host ADDR                    default 127.0.0.1 (0.0.0.0 in containers)

@@ -1,5 +1,6 @@
 // The flags deploy and update share, turned into a DeployRequest's fields.
 import { resolve } from 'node:path';
+import { entryScriptExtensionList } from '../../core/entryScriptFiles';
 import type { AuthMode, ComputeType, DeployRequest } from '../../core/services/types';
 import { UsageError } from '../common/usageError';
 
@@ -18,7 +19,7 @@ export const deployFlags = {
 export const deployFlagsHelp = `  --model REF                 a registered model: NAME, NAME:VERSION or NAME:latest (repeatable)
   --inference-config FILE     inferenceconfig.json: entry script, source directory, environment
   --deployment-config FILE    deploymentconfig.json: compute type, port, auth, CORS, timeout
-  --entry-script FILE         score.js / score.mjs / score.ts (wins over the inference config)
+  --entry-script FILE         a ${entryScriptExtensionList()} file (wins over the inference config)
   --source-dir DIR            the entry script's folder (wins over the inference config)
   --auth none|key|token       authentication (wins over the deployment config)
   --cors-origins LIST         comma-separated origins, or *

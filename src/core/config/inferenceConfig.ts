@@ -1,6 +1,7 @@
 // inferenceconfig.json: the entry script, the folder shipped with it and its environment.
 // Shape and documentation: schemas/inferenceconfig.schema.json (Azure ML CLI v1 field names).
-import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { entryScriptExtensions, entryScriptLanguage } from '../entryScriptFiles';
 import { throwIfIssues, type ConfigIssue } from './configIssue';
 import { issueAtValue, readConfigDocument, type ConfigDocument, type ConfigSource } from './configDocument';
 import { normaliseEnvironment, type EnvironmentFileJson, type EnvironmentSpec } from './environmentFile';
@@ -42,8 +43,6 @@ export interface InferenceConfig {
   extraDockerfileSteps: string | undefined;
 }
 
-/** What Node.js (with tsx for TypeScript) can load as an entry script. */
-export const entryScriptExtensions = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'] as const;
 
 function isInside(folder: string, path: string): boolean {
   const rel = relative(folder, path);
@@ -58,7 +57,7 @@ export function normaliseInferenceConfig(doc: ConfigDocument<InferenceConfigJson
   const entryScript = resolve(sourceDirectory, json.entryScript);
   if (!isInside(sourceDirectory, entryScript)) {
     issues.push(issueAtValue(doc, '/entryScript', `/entryScript must be inside sourceDirectory (${sourceDirectory}), since only that folder is shipped with the service`));
-  } else if (!(entryScriptExtensions as readonly string[]).includes(extname(entryScript).toLowerCase())) {
+  } else if (entryScriptLanguage(entryScript) === undefined) {
     issues.push(issueAtValue(doc, '/entryScript', `/entryScript must be a JavaScript or TypeScript file (${entryScriptExtensions.join(', ')}); Modelport does not run Python scoring scripts`));
   }
   if (json.environment !== undefined && json.environmentFile !== undefined) {

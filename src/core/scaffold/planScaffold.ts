@@ -7,6 +7,7 @@ import type { EnvironmentFileJson } from '../config/environmentFile';
 import type { InferenceConfigJson } from '../config/inferenceConfig';
 import { entryScriptText } from './entryScripts';
 import type { PlannedFile, ScaffoldKind, ScaffoldRequest } from './scaffoldRequest';
+import { entryScriptLanguage } from '../entryScriptFiles';
 
 export const defaultFileNames: Record<ScaffoldKind, string> = {
   'entry-script-ts': 'score.ts',
@@ -71,7 +72,8 @@ export function planScaffold(request: ScaffoldRequest): PlannedFile[] {
     case 'entry-script-raw-image': {
       const ext = extname(fileName).toLowerCase();
       const wantTs = request.kind !== 'entry-script-js';
-      if (wantTs ? !['.ts', '.mts', '.cts'].includes(ext) : !['.js', '.cjs'].includes(ext)) {
+      // The JavaScript scaffold is CommonJS, which an .mjs file would not be.
+      if (wantTs ? entryScriptLanguage(fileName) !== 'typescript' : !['.js', '.cjs'].includes(ext)) {
         throw new BadRequestError(`${fileName}: a ${wantTs ? 'TypeScript entry script ends in .ts' : 'JavaScript entry script ends in .js or .cjs'}.`);
       }
       return [{ path, content: entryScriptText(request.kind, request.model, fileName) }];

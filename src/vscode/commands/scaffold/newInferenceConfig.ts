@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { entryScriptExtensions } from '../../../core/config/inferenceConfig';
+import { entryScriptExtensions } from '../../../core/entryScriptFiles';
 import { planScaffold } from '../../../core/scaffold/planScaffold';
 import { optionsOf, required } from '../../common/args';
 import type { CommandDeps } from '../../common/deps';
