@@ -60,7 +60,10 @@ export async function serve(options: ServeOptions): Promise<number> {
   const address = service.app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
-  logger.info(`Scoring service listening: http://${shownHost}:${port}/score (swagger: http://${shownHost}:${port}/swagger.json)`);
+  // Behind a service host (MODELPORT_PUBLIC_URL), this port is private: say so, and where callers go instead.
+  const publicUrl = process.env.MODELPORT_PUBLIC_URL;
+  if (publicUrl) logger.info(`Instance listening: http://${shownHost}:${port}/ (private; the service answers at ${publicUrl}/score)`);
+  else logger.info(`Scoring service listening: http://${shownHost}:${port}/score (swagger: http://${shownHost}:${port}/swagger.json)`);
 
   return new Promise<number>((resolveExit) => {
     let stopping = false;

@@ -28,6 +28,8 @@ import type { StoredKeys } from '../core/services/serviceStore';
 import type { InstanceFactory, ScoringInstance } from './scoringInstance';
 
 export interface DockerContainerSpec {
+  /** Where the host answers for the service, for the container's "listening" line. */
+  publicUrl?: string;
   record: ServiceRecord;
   keys: StoredKeys | undefined;
   registry: Pick<ModelRegistry, 'get'>;
@@ -143,7 +145,7 @@ export class DockerContainerInstance implements ScoringInstance {
               labels: serviceLabels(record.name, record.generation),
               ports,
               envFile,
-              env: batchingEnv(record.batching),
+              env: { ...batchingEnv(record.batching), ...(this.spec.publicUrl ? { MODELPORT_PUBLIC_URL: this.spec.publicUrl } : {}) },
               cpus: target?.cpus,
               memoryBytes: memory === undefined ? undefined : memory * 1024 ** 3,
               // The config's, then the engine's own (MODELPORT_DOCKER_RUN_ARGS), then the editor's setting.
@@ -210,7 +212,7 @@ export function dockerContainerInstances(cliPath: string, runner: DockerRunner):
     noun: 'container',
     // A container instance may build its image first (when the deploying CLI did not).
     readyTimeoutMs: 900_000,
-    create: async (record, keys, workspaceDir, log) =>
-      new DockerContainerInstance({ record, keys, registry: new ModelRegistry(workspaceDir), cliPath, runner, extraRunArgs: extraRunArgs(), extraBuildArgs: extraBuildArgs() }, log),
+    create: async (record, keys, { workspaceDir, publicUrl, log }) =>
+      new DockerContainerInstance({ record, keys, registry: new ModelRegistry(workspaceDir), cliPath, runner, extraRunArgs: extraRunArgs(), extraBuildArgs: extraBuildArgs(), publicUrl }, log),
   };
 }

@@ -45,6 +45,7 @@ export function processInstances(runtime: { nodePath: string; cliPath: string })
   return {
     noun: 'instance',
     readyTimeoutMs: 120_000,
-    create: async (record, keys, workspaceDir, log) => new ProcessInstance(await instanceSpecFor(record, keys, workspaceDir, runtime, process.env), log),
+    create: async (record, keys, { workspaceDir, publicUrl, log }) =>
+      new ProcessInstance(await instanceSpecFor(record, keys, workspaceDir, runtime, { ...process.env, MODELPORT_PUBLIC_URL: publicUrl }), log),
   };
 }

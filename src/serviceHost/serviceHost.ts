@@ -6,6 +6,7 @@
 import { basename, dirname } from 'node:path';
 import { errorMessage } from '../core/errors';
 import { hostPortOf } from '../core/services/host/serviceHostController';
+import { generationTag } from '../core/services/logLine';
 import { ServiceStore, type HostState, type StoredKeys } from '../core/services/serviceStore';
 import { ServiceProxy } from './proxy';
 import type { InstanceFactories, InstanceFactory, ScoringInstance } from './scoringInstance';
@@ -42,7 +43,13 @@ export async function runServiceHost(serviceDir: string, instances: InstanceFact
     const factory: InstanceFactory | undefined = instances[record.target.kind];
     if (!factory) throw new Error(`this service host cannot run '${record.target.kind}' instances`);
     log(`starting ${factory.noun} for generation ${record.generation}`);
-    const instance = await factory.create(record, keys, store.workspaceDir, (line) => void process.stdout.write(line + '\n'));
+    // Each instance's lines carry its generation, so an update's two instances can be told apart in the log.
+    const tag = generationTag(record.generation);
+    const instance = await factory.create(record, keys, {
+      workspaceDir: store.workspaceDir,
+      publicUrl: `http://127.0.0.1:${state.port}`,
+      log: (line) => void process.stdout.write(tag + line + '\n'),
+    });
     const limitMs = factory.readyTimeoutMs;
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the scoring instance was not ready after ${limitMs / 1000} s`)), limitMs).unref());
     try {

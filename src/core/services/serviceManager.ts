@@ -8,7 +8,7 @@ import { deploymentDefaults, type DeploymentConfig } from '../config/deploymentC
 import { BadRequestError, ConfigError, ConflictError, errorMessage } from '../errors';
 import type { ModelRegistry } from '../registry/modelRegistry';
 import type { ServiceRecord, TargetKind } from './serviceRecord';
-import { ServiceStore, publicKeys, servicesUsing, validateServiceName, type StoredKeys } from './serviceStore';
+import { ServiceExistsError, ServiceStore, publicKeys, servicesUsing, validateServiceName, type StoredKeys } from './serviceStore';
 import type { DeploymentTarget, TargetContext, TargetFactories, TargetRequest, TargetStatus } from './target';
 import type {
   ComputeType,
@@ -145,7 +145,7 @@ export class ServiceManager implements ServiceLifecycle {
     if (models.length === 0 && !common.entryScript) {
       throw new BadRequestError('Nothing to deploy: name at least one registered model, or an entry script (inference config).');
     }
-    await this.store.create(name);
+    if (!req.overwrite && (await this.store.exists(name))) throw new ServiceExistsError(name);
     const now = new Date().toISOString();
     const record: ServiceRecord = {
       name,
@@ -165,6 +165,12 @@ export class ServiceManager implements ServiceLifecycle {
       ...(common.environment ? { environment: common.environment } : {}),
       target: targetSettings,
     };
+    await target.preflight?.(record);
+    if (req.overwrite && (await this.store.exists(name))) {
+      options.onProgress?.(`Replacing service '${name}': stopping and removing the one deployed now`);
+      await this.delete(name, options);
+    }
+    await this.store.create(name);
     const keys = this.newKeys(common.configKeys);
     try {
       await this.store.writeKeys(name, keys);
@@ -288,7 +294,26 @@ export class ServiceManager implements ServiceLifecycle {
     });
     if (record) await (await this.target(record.target.kind)).stop(record, options);
     await this.store.remove(name);
-    options.onProgress?.(`Deleted service '${name}'`);
+  }
+
+  async stop(name: string, options: LifecycleOptions = {}): Promise<ServiceStatus> {
+    const record = await this.store.readRecord(name);
+    const target = await this.target(record.target.kind);
+    if (await target.isRunning(record)) await target.stop(record, options);
+    else options.onProgress?.(`Service '${name}' is not running`);
+    return this.get(name);
+  }
+
+  async start(name: string, options: LifecycleOptions = {}): Promise<ServiceStatus> {
+    const record = await this.store.readRecord(name);
+    const target = await this.target(record.target.kind);
+    if (await target.isRunning(record)) {
+      options.onProgress?.(`Service '${name}' is already running`);
+      return this.get(name);
+    }
+    const started = await target.start(record, await this.store.readKeys(name), options);
+    await this.store.writeRecord({ ...record, scoringUri: started.scoringUri, swaggerUri: started.swaggerUri, target: started.target ?? record.target });
+    return this.get(name);
   }
 
   private async keysOf(name: string): Promise<{ record: ServiceRecord; keys: StoredKeys }> {

@@ -41,6 +41,14 @@ const keysSchema = z.object({ primaryKey: z.string(), secondaryKey: z.string(), 
 export type HostState = z.output<typeof hostStateSchema>;
 export type StoredKeys = z.output<typeof keysSchema>;
 
+/** The name is taken: callers say how to update, replace (deploy --overwrite) or delete it. */
+export class ServiceExistsError extends ConflictError {
+  constructor(readonly service: string) {
+    super(`A service named '${service}' already exists.`);
+    this.name = 'ServiceExistsError';
+  }
+}
+
 export class ServiceStore {
   constructor(readonly workspaceDir: string) {}
 
@@ -80,7 +88,7 @@ export class ServiceStore {
       await mkdir(this.dir(name));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new ConflictError(`A service named '${name}' already exists. Update it with 'modelport service update ${name}', or delete it first.`);
+        throw new ServiceExistsError(name);
       }
       throw err;
     }
@@ -136,6 +144,10 @@ export class ServiceStore {
   /** Readable and writable by the owner alone. */
   async writeKeys(name: string, keys: StoredKeys): Promise<void> {
     await writeFileAtomic(this.keysFile(name), JSON.stringify(keys, null, 2) + '\n', 0o600);
+  }
+
+  async exists(name: string): Promise<boolean> {
+    return (await this.names()).includes(name);
   }
 
   async remove(name: string): Promise<void> {

@@ -29,6 +29,8 @@ export interface DeployRequest {
   debug?: boolean;
   /** The editor's modelport.docker.runArgs setting, for the docker target (the CLI reads MODELPORT_DOCKER_RUN_ARGS). */
   dockerRunArgs?: string[];
+  /** Replace a service of the same name (Azure's `overwrite=True`): it is stopped and removed first. */
+  overwrite?: boolean;
 }
 
 /** A record as callers see it, with its live state. */
@@ -77,6 +79,10 @@ export interface ServiceLifecycle {
   /** The last `tail` lines, then (with `follow`) new lines as they come, until the signal aborts. */
   logs(name: string, options?: LogOptions): AsyncIterable<string>;
   delete(name: string, options?: LifecycleOptions): Promise<void>;
+  /** Stops the service where it runs and keeps its record, keys and log, so `start` brings it back as it was. */
+  stop(name: string, options?: LifecycleOptions): Promise<ServiceStatus>;
+  /** Starts a stopped service again, as its record describes it (same scoring URI). */
+  start(name: string, options?: LifecycleOptions): Promise<ServiceStatus>;
   keys(name: string): Promise<ServiceKeys>;
   regenerateKey(name: string, which: KeyName): Promise<ServiceKeys>;
   token(name: string): Promise<ServiceToken>;

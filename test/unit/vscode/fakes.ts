@@ -142,6 +142,16 @@ export class FakeServices implements ServiceLifecycle {
     await this.get(name);
     this.services.delete(name);
   }
+  async stop(name: string): Promise<ServiceStatus> {
+    const next: ServiceStatus = { ...(await this.get(name)), state: 'Stopped' };
+    this.services.set(name, next);
+    return next;
+  }
+  async start(name: string): Promise<ServiceStatus> {
+    const next: ServiceStatus = { ...(await this.get(name)), state: 'Healthy' };
+    this.services.set(name, next);
+    return next;
+  }
   async keys(): Promise<ServiceKeys> {
     this.keyCalls++;
     return { primaryKey: 'pk-1', secondaryKey: 'sk-1' };

@@ -85,8 +85,28 @@ export class ServiceHostController {
   }
 
   /** Starts the host; resolves once it reports Healthy, with the port it owns in the record's target settings. */
+  /** Another running service on this machine that owns `port`. */
+  private async portOwner(port: number, except: string): Promise<string | undefined> {
+    for (const other of await this.store.names()) {
+      if (other === except) continue;
+      const host = await this.store.readHostState(other).catch(() => undefined);
+      if (host && host.port === port && host.state !== 'Stopped' && isProcessAlive(host.pid)) return other;
+    }
+    return undefined;
+  }
+
+  /** Refuses a port another running service on this machine owns, naming it. */
+  async checkPort(record: ServiceRecord): Promise<void> {
+    const wanted = hostPortOf(record);
+    const owner = wanted === 0 ? undefined : await this.portOwner(wanted, record.name);
+    if (owner) {
+      throw new ConflictError(`Port ${wanted} is in use by service '${owner}'. Deploy with another port, or stop that service first ('modelport service stop ${owner}').`);
+    }
+  }
+
   async start(record: ServiceRecord, options: LifecycleOptions): Promise<StartedService> {
     const name = record.name;
+    await this.checkPort(record);
     const logFile = this.store.logFile(name);
     const offset = (await tailLines(logFile, 0)).size;
     options.onProgress?.(`Starting local service '${name}' (${record.models.join(', ') || 'entry script only'})`);
@@ -105,14 +125,14 @@ export class ServiceHostController {
     let exitCode: number | null | undefined;
     child.once('exit', (code) => (exitCode = code));
     const pid = child.pid;
-    if (pid === undefined) throw new DeploymentFailedError(`Could not start the service host for '${name}'.`, []);
+    if (pid === undefined) throw new DeploymentFailedError(`Could not start the service host for '${name}'.`, [], { service: name });
 
     const host = await this.withLogStream(name, offset, options, async () => {
       const deadline = Date.now() + startTimeoutMs;
       while (Date.now() < deadline) {
         if (options.signal?.aborted) {
           process.kill(pid, 'SIGTERM');
-          throw new DeploymentFailedError(`Deployment of '${name}' was cancelled.`, []);
+          throw new DeploymentFailedError(`Deployment of '${name}' was cancelled.`, [], { service: name });
         }
         const state = await this.store.readHostState(name).catch(() => undefined);
         if (state?.pid === pid && (state.state === 'Healthy' || state.state === 'Failed')) return state;
@@ -125,7 +145,7 @@ export class ServiceHostController {
       return { ...(state ?? { pid, port: 0, generation: 0, updatedTime: new Date().toISOString() }), state: 'Failed' as const, detail: exitCode === undefined ? `The service was not Healthy after ${startTimeoutMs / 1000} s.` : `The service host exited with code ${exitCode}.` };
     });
     if (host.state !== 'Healthy') {
-      throw new DeploymentFailedError(`Deployment of '${name}' failed: ${host.detail ?? 'unknown reason'}`, await this.logTail(name));
+      throw new DeploymentFailedError(`Deployment of '${name}' failed: ${host.detail ?? 'unknown reason'}`, await this.logTail(name), { service: name });
     }
     options.onProgress?.(`Healthy: http://127.0.0.1:${host.port}/score`);
     return {
@@ -143,7 +163,8 @@ export class ServiceHostController {
     if (host.pid === -1) return { state: host.state, detail: host.detail };
     if (!isProcessAlive(host.pid)) {
       if (host.state === 'Failed') return { state: 'Failed', detail: host.detail };
-      return { state: 'Stopped', detail: `The service is not running (stopped, or the machine restarted). Run 'modelport service update ${record.name}' to start it again.` };
+      if (host.state === 'Stopped') return { state: 'Stopped', detail: `${host.detail ?? 'Stopped.'} Start it again with 'modelport service start ${record.name}'.` };
+      return { state: 'Stopped', detail: `The service is not running (stopped, or the machine restarted). Start it again with 'modelport service start ${record.name}'.` };
     }
     if (host.state !== 'Healthy') return { state: host.state, detail: host.detail };
     // The host says Healthy: ask the service itself, briefly.
@@ -161,7 +182,7 @@ export class ServiceHostController {
   /** Tells the host to start the record's generation beside the current instance and switch to it. */
   async reload(record: ServiceRecord, options: LifecycleOptions): Promise<void> {
     const host = await this.hostAlive(record.name);
-    if (!host) throw new DeploymentFailedError(`Service '${record.name}' is not running.`, []);
+    if (!host) throw new DeploymentFailedError(`Service '${record.name}' is not running.`, [], { service: record.name });
     const offset = (await tailLines(this.store.logFile(record.name), 0)).size;
     options.onProgress?.(`Updating '${record.name}' to generation ${record.generation}: starting a new instance beside the current one`);
     process.kill(host.pid, 'SIGHUP');
@@ -176,7 +197,7 @@ export class ServiceHostController {
       return { generation: record.generation, outcome: 'failed' as const, reason: `The new instance was not Healthy after ${startTimeoutMs / 1000} s.` };
     });
     if (outcome.outcome !== 'succeeded') {
-      throw new DeploymentFailedError(`Update of '${record.name}' failed; the previous version keeps serving. ${outcome.reason ?? ''}`.trim(), await this.logTail(record.name));
+      throw new DeploymentFailedError(`Update of '${record.name}' failed; the previous version keeps serving. ${outcome.reason ?? ''}`.trim(), await this.logTail(record.name), { service: record.name, previousServing: true });
     }
     options.onProgress?.(`Healthy: generation ${record.generation} is serving at http://127.0.0.1:${host.port}/score`);
   }
