@@ -85,6 +85,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
   const services = (): ServiceLifecycle => deps.workspace().services;
   const tester = registerTesterPanel(context, {
     log,
+    servicesChanged: tree.onDidChangeServices,
     services: serviceSourceFromLifecycle(
       { list: () => services().list(), get: (n) => services().get(n), keys: (n) => services().keys(n), token: (n) => services().token(n) },
       {

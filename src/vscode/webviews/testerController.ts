@@ -86,6 +86,11 @@ export class TesterController {
     else this.pending = preload;
   }
 
+  /** The workspace's services changed: a panel that is showing follows at once. */
+  async servicesChanged(): Promise<void> {
+    if (this.ready && !this.disposed) await this.targets.refreshAndPost();
+  }
+
   /** How the last request of this panel ended, if one was made. */
   get lastOutcome(): TesterOutcome | undefined {
     return this.requests.lastOutcome;

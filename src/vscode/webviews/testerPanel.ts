@@ -18,6 +18,8 @@ import { lazyImagesToTensor } from './imageTensorLoader';
 export interface TesterPanelDeps {
   /** Deployed services; without it the tester works on URLs only. */
   services?: TesterServiceSource;
+  /** Fires when the workspace's services changed (deployed, updated, deleted, state): every panel follows. */
+  servicesChanged?: vscode.Event<void>;
   log: TesterLog;
 }
 
@@ -110,7 +112,8 @@ function connect(
   };
   const controller = new TesterController(deps.services, env);
   const listener = webview.onDidReceiveMessage((data: unknown) => void controller.handle(data));
-  return { controller, disposable: vscode.Disposable.from(listener, { dispose: () => controller.dispose() }) };
+  const following = deps.servicesChanged?.(() => void controller.servicesChanged()) ?? { dispose: () => undefined };
+  return { controller, disposable: vscode.Disposable.from(listener, following, { dispose: () => controller.dispose() }) };
 }
 
 class TesterViewProvider implements vscode.WebviewViewProvider {
