@@ -26,7 +26,8 @@ async function modelRefFor(deps: CommandDeps, target: unknown, args: Partial<Dep
   if (isNode(target) && target.kind === 'version') return target.model.id;
   if (isNode(target) && target.kind === 'model') return `${target.name}:${target.versions[0]?.version ?? 'latest'}`;
   if (isUriLike(target)) {
-    const model = await registerModel(deps, target, { ...(args.modelName !== undefined ? { name: args.modelName } : {}), ...(args.source !== undefined ? { source: args.source } : {}) });
+    // One flow at a time: the deploy's own questions follow, and its notification ends it.
+    const model = await registerModel(deps, target, { quiet: true, ...(args.modelName !== undefined ? { name: args.modelName } : {}), ...(args.source !== undefined ? { source: args.source } : {}) });
     return model.id;
   }
   if (typeof target === 'string' && target.length > 0) return target;

@@ -12,6 +12,8 @@ export interface RegisterArgs {
   /** Register the file alone, or its whole folder (model config, labels and all). */
   source: 'file' | 'folder';
   description: string;
+  /** Registering as the first step of Deploy Model…: no "Registered" notification with its own Deploy… button. */
+  quiet: boolean;
 }
 
 /** The model config the server would read if the file's folder, or the file alone, were registered. */
@@ -66,8 +68,10 @@ export async function registerModel(deps: CommandDeps, target?: unknown, rawArgs
   );
   deps.log.info(`Registered ${model.id} from ${source}: ${model.files.length} file(s), ${model.size} bytes, sha256 ${model.sha256}`);
   deps.refresh();
-  void deps.ui.info(`Registered model ${model.id}.`, 'Deploy…').then((button) => {
-    if (button === 'Deploy…') void deps.runCommand('modelport.model.deploy', model.id);
-  });
+  if (!args.quiet) {
+    void deps.ui.info(`Registered model ${model.id}.`, 'Deploy…').then((button) => {
+      if (button === 'Deploy…') void deps.runCommand('modelport.model.deploy', model.id);
+    });
+  }
   return model;
 }
