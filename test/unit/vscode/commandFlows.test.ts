@@ -54,7 +54,7 @@ test('deploy an .onnx file: register, then name, target and auth defaults from s
   const authPick = ui.calls.find((c) => c.kind === 'pick');
   assert.equal(authPick?.labels?.[0], 'key', 'the default auth mode is offered first');
   assert.ok(deps.log.lines.some((l) => l.includes('[fashion-svc] Starting')), 'progress lines reach the log');
-  const infos = ui.calls.filter((c) => c.kind === 'info').map((c) => c.message);
+  const infos = ui.calls.filter((c) => c.kind === 'info').map((c) => c.message ?? '');
   assert.ok(!infos.some((m) => /^Registered model/.test(m)), `no "Registered" notification with its own Deploy… button mid-deploy: ${infos.join(' | ')}`);
   assert.equal(infos.length, 1, 'one flow, one notification at its end');
 });
