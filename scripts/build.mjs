@@ -29,6 +29,14 @@ await Promise.all([
   ...integration.map((e) => build({ ...common, external: [...external, 'mocha'], entryPoints: [e.in], outfile: e.out })),
 ]);
 
+// The interactive API page (GET /docs) serves Swagger UI from beside the server bundle: copy the two files it
+// needs (and the licence) from swagger-ui-dist, so no CDN and no runtime dependency are involved.
+{
+  const { cpSync, mkdirSync } = await import('node:fs');
+  mkdirSync('dist/swagger-ui', { recursive: true });
+  for (const f of ['swagger-ui-bundle.js', 'swagger-ui.css', 'LICENSE', 'NOTICE']) cpSync(`node_modules/swagger-ui-dist/${f}`, `dist/swagger-ui/${f}`);
+}
+
 // ---- Webviews (browser code; owned by the endpoint tester, issue 5) ----
 // Each panel's script is one minified IIFE; its stylesheet and the codicons it uses are copied beside it, so
 // that localResourceRoots can stay limited to dist/webview and media.

@@ -6,6 +6,7 @@ import { corsExposeHeaders, corsPolicy } from './http/cors';
 import { mintedRequestIds, readRequestIds, requestIdHeaders } from './http/requestIds';
 import { isV2Path, toWireError, wireBody } from './http/wireError';
 import { registerAzureMlRoutes } from './routes/azureml';
+import { registerDocsRoutes } from './routes/docs';
 import { registerMetricsRoute } from './routes/metrics';
 import { registerV2Routes } from './routes/v2';
 import { NotFoundError } from '../core/errors';
@@ -89,5 +90,6 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   registerAzureMlRoutes(app, deps);
   registerV2Routes(app, deps);
   registerMetricsRoute(app, deps);
+  registerDocsRoutes(app, options.serviceName);
   return app;
 }

@@ -247,6 +247,21 @@ describe('fashion-mnist image model over /score', () => {
     assert.deepEqual(await json(bad), { message: 'Swagger version [4] is not valid. Supported versions: [2, 3, 3.1]' });
   });
 
+  test('GET /docs: the API page and its packaged Swagger UI files, from this origin only, open without credentials', async () => {
+    const page = await fetch(`${svc.url}/docs`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(page.headers.get('content-security-policy') ?? '', /^default-src 'none'; script-src 'self'/);
+    const html = await page.text();
+    assert.doesNotMatch(html, /https?:\/\//, 'no asset from another origin');
+    for (const [path, type] of [['/docs/swagger-ui-bundle.js', /javascript/], ['/docs/swagger-ui.css', /css/], ['/docs/init.js', /javascript/]] as const) {
+      const res = await fetch(`${svc.url}${path}`);
+      assert.equal(res.status, 200, path);
+      assert.match(res.headers.get('content-type') ?? '', type);
+      assert.ok((await res.arrayBuffer()).byteLength > 0);
+    }
+  });
+
   test('/metrics counts requests by route and status, in Prometheus text format', async () => {
     const res = await fetch(`${svc.url}/metrics`);
     assert.equal(res.status, 200);

@@ -100,6 +100,9 @@ describe('docker target', { skip }, () => {
     assert.equal(res.status, 200);
     const body = (await res.json()) as { predictions: Array<Array<{ label: string }>> };
     assert.equal(body.predictions[0]![0]!.label, 'Sneaker');
+    const docs = await fetch(svc.scoringUri.replace(/\/score$/, '/docs/swagger-ui-bundle.js'));
+    assert.equal(docs.status, 200, 'the image carries the API page\'s Swagger UI files');
+    await docs.arrayBuffer();
 
     const host = await new ServiceStore(ws).readHostState('fashion-dk');
     assert.ok(host?.instanceContainer, 'the host reports its container');

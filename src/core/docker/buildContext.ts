@@ -29,8 +29,11 @@ export interface BuildContextRequest {
   generation: number;
   baseImage: string;
   runtime: RuntimePackage;
-  /** The bundled server (dist/cli.js) and, when there is one, its source map. */
-  serverBundle: { source: string; sourceMap: string | undefined };
+  /**
+   * The bundled server (dist/cli.js), its source map when there is one, and the files it reads beside itself
+   * (`swagger-ui/…`, the API page's assets), each by its path under the server folder.
+   */
+  serverBundle: { source: string; sourceMap: string | undefined; assets?: ReadonlyArray<{ path: string; source: string }> };
   models: readonly ContextModel[];
   /** The entry script's folder (shipped whole) and the script's path inside it. */
   source: { files: ReadonlyArray<{ path: string; source: string }>; entryScript: string } | undefined;
@@ -75,6 +78,7 @@ export function planBuildContext(req: BuildContextRequest): BuildContextPlan {
   if (req.runtime.packageLock !== undefined) files.push({ path: 'package-lock.json', content: req.runtime.packageLock });
   files.push({ path: 'server/cli.js', source: req.serverBundle.source });
   if (req.serverBundle.sourceMap) files.push({ path: 'server/cli.js.map', source: req.serverBundle.sourceMap });
+  for (const asset of req.serverBundle.assets ?? []) files.push({ path: posix.join('server', asset.path), source: asset.source });
   for (const m of [...req.models].sort((a, b) => a.name.localeCompare(b.name) || a.version - b.version)) {
     for (const f of m.files) files.push({ path: posix.join('azureml-models', m.name, String(m.version), f.path), source: f.source });
   }

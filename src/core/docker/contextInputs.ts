@@ -43,6 +43,13 @@ export async function runtimePackageFor(cliPath: string, extraDependencies: Read
   return planRuntimePackageFromVersions(versions, extraDependencies);
 }
 
+/** What the server reads beside its bundle: the API page's Swagger UI files (dist/swagger-ui/), when built. */
+async function serverAssets(cliPath: string): Promise<Array<{ path: string; source: string }>> {
+  const dir = join(dirname(cliPath), 'swagger-ui');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.sort().map((name) => ({ path: `swagger-ui/${name}`, source: join(dir, name) }));
+}
+
 export async function buildContextRequest(record: ServiceRecord, registry: Pick<ModelRegistry, 'get'>, cliPath: string): Promise<BuildContextRequest> {
   const models: ContextModel[] = [];
   for (const ref of record.models) {
@@ -66,7 +73,7 @@ export async function buildContextRequest(record: ServiceRecord, registry: Pick<
     generation: record.generation,
     baseImage: imageSettingsOf(record).baseImage ?? defaultBaseImage,
     runtime: await runtimePackageFor(cliPath, record.environment?.dependencies ?? {}),
-    serverBundle: { source: cliPath, sourceMap: hasMap ? map : undefined },
+    serverBundle: { source: cliPath, sourceMap: hasMap ? map : undefined, assets: await serverAssets(cliPath) },
     models,
     source,
     authMode: record.authMode,

@@ -103,6 +103,15 @@ test('delete service asks for confirmation; declining changes nothing', async ()
   assert.ok(services.services.has('svc'));
 });
 
+test('Open Swagger opens the service\'s interactive API page (/docs), not the raw document', async () => {
+  const ui = new ScriptedUi();
+  const deps = makeDeps(ws, ui);
+  await services.deploy({ name: 'docs-svc', models: ['fashion:1'] });
+  const opened = await runCommand(deps, 'modelport.service.openSwagger', flow('modelport.service.openSwagger'), ['docs-svc']);
+  assert.equal(opened, 'http://127.0.0.1:5001/docs');
+  assert.deepEqual(ui.opened, ['http://127.0.0.1:5001/docs']);
+});
+
 test('update offers the other versions of the same model', async () => {
   await ws.registry.register({ source: onnx, name: 'fashion' });
   await ws.registry.register({ source: onnx, name: 'fashion' });
