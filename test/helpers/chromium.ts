@@ -8,6 +8,19 @@ import { delimiter, join } from 'node:path';
 
 export type ChromiumLookup = { path: string } | { missing: string };
 
+/** Headless, and nothing that reaches for the network on its own (this machine's closed network refuses it). */
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
 const names = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
 
 function executable(file: string): boolean {

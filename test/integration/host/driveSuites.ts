@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
-import { chromiumArgs } from '../../e2e/harness';
+import { chromiumArgs } from '../../helpers/chromium';
 
 export interface SuiteRun {
   /** The suites' exit code: 0 all passed; 124 the run passed its bound. */
