@@ -30,7 +30,7 @@ const userSettings = {
   'terminal.integrated.gpuAcceleration': 'off',
 };
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
