@@ -112,7 +112,8 @@ export async function driveSuites(options: DriveOptions): Promise<SuiteRun> {
       ['extensionDevelopmentPath', remoteUri(options.serverUrl, options.extensionDir)],
       ['extensionTestsPath', remoteUri(options.serverUrl, options.testsEntry)],
     ];
-    await page.goto(workbenchUrl(options.serverUrl, options.folder, payload));
+    // Not 'load': every resource of the workbench can take minutes on a busy machine; the suites' end is what counts.
+    await page.goto(workbenchUrl(options.serverUrl, options.folder, payload), { waitUntil: 'domcontentloaded', timeout: 120_000 });
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<number>((resolve) => {
       timer = setTimeout(() => {
