@@ -43,6 +43,9 @@ try {
 
   // And on an image: the endpoint tester's entry.
   await page.keyboard.press('Escape');
+  // The pointer still rests on model.onnx, whose path tooltip would take the next right-click: move it off, let it go.
+  await page.mouse.move(900, 450);
+  await page.locator('.context-view .hover-contents').waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
   const imageRow = explorer.locator('.monaco-list-row', { hasText: 'sneaker.png' }).first();
   await imageRow.waitFor({ timeout: 15_000 });
   await imageRow.click({ button: 'right' });
