@@ -6,12 +6,15 @@ import { mkdirSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startService, type RunningService } from '../helpers/startService';
-import { chromiumArgs } from './harness';
+import { chromiumArgs, findChromium } from '../helpers/chromium';
 
 const key = 'docs-e2e-key-5c1e';
 const shots = 'test-results/screenshots';
 
-describe('the interactive API page (GET /docs)', { timeout: 120_000 }, () => {
+// The browser: MODELPORT_CHROMIUM or one on PATH; none: skip, saying what to install.
+const chromiumLookup = findChromium();
+
+describe('the interactive API page (GET /docs)', { timeout: 120_000, skip: 'missing' in chromiumLookup ? chromiumLookup.missing : false }, () => {
   let svc: RunningService;
   let browser: Browser;
   let page: Page;
@@ -21,7 +24,8 @@ describe('the interactive API page (GET /docs)', { timeout: 120_000 }, () => {
   before(async () => {
     mkdirSync(shots, { recursive: true });
     svc = await startService({ model: ['samples/iris'] }, { MODELPORT_AUTH_MODE: 'key', MODELPORT_PRIMARY_KEY: key, SERVICE_NAME: 'iris-svc' });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
+    if (!('path' in chromiumLookup)) throw new Error(chromiumLookup.missing);
+    browser = await chromium.launch({ executablePath: chromiumLookup.path, args: chromiumArgs });
     page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
     page.on('request', (r) => {
       if (!r.url().startsWith(svc.url) && !r.url().startsWith('data:')) outside.push(r.url());

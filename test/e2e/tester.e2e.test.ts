@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { modelConfigSchema } from '../../src/core/modelConfig';
 import type { TesterServiceSource } from '../../src/vscode/webviews/testerHostEnv';
+import { findChromium } from '../helpers/chromium';
 import { startService, type RunningService } from '../helpers/startService';
 import { chromiumArgs, openHarness, startAssetServer, type AssetServer, type Harness, type PageGlobals } from './harness';
 import { themes, unsetInHighContrast } from './themes';
@@ -131,7 +132,10 @@ async function scoreSneaker(h: Harness): Promise<void> {
   assert.deepEqual(await topLabels(h.page), ['Sneaker']);
 }
 
-describe('endpoint tester panel in Chromium', { timeout: 240_000 }, () => {
+// The browser: MODELPORT_CHROMIUM or one on PATH (npm run test:e2e installs Debian's where it can); none: skip, saying what to install.
+const chromiumLookup = findChromium();
+
+describe('endpoint tester panel in Chromium', { timeout: 240_000, skip: 'missing' in chromiumLookup ? chromiumLookup.missing : false }, () => {
   let open: RunningService;
   let secured: RunningService;
   let assets: AssetServer;
@@ -141,12 +145,18 @@ describe('endpoint tester panel in Chromium', { timeout: 240_000 }, () => {
   before(async () => {
     assert.ok(existsSync('dist/webview/tester.js'), 'run `npm run build` first: dist/webview/tester.js is missing');
     mkdirSync(shots, { recursive: true });
-    [open, secured, assets, browser] = await Promise.all([
-      startService({ model: [fashionDir] }),
-      startService({ model: [fashionDir] }, { MODELPORT_AUTH_MODE: 'key', MODELPORT_PRIMARY_KEY: secretKey }),
-      startAssetServer(),
-      chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs }),
+    if (!('path' in chromiumLookup)) throw new Error(chromiumLookup.missing);
+    const executablePath = chromiumLookup.path;
+    // Each part is kept as soon as it has started, and every start settles before the hook fails: `after` then
+    // closes whatever did start, and the run ends instead of waiting on an open server.
+    const starts = await Promise.allSettled([
+      startService({ model: [fashionDir] }).then((s) => (open = s)),
+      startService({ model: [fashionDir] }, { MODELPORT_AUTH_MODE: 'key', MODELPORT_PRIMARY_KEY: secretKey }).then((s) => (secured = s)),
+      startAssetServer().then((a) => (assets = a)),
+      chromium.launch({ executablePath, args: chromiumArgs }).then((b) => (browser = b)),
     ]);
+    const failed = starts.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     const preprocess = modelConfigSchema.parse(JSON.parse(readFileSync(`${fashionDir}/model.json`, 'utf8'))).preprocess;
     services = {
       list: async () => [
@@ -158,8 +168,9 @@ describe('endpoint tester panel in Chromium', { timeout: 240_000 }, () => {
     };
   });
   after(async () => {
-    await browser?.close();
-    await Promise.all([open?.close(), secured?.close(), assets?.close()]);
+    const closes = await Promise.allSettled([browser?.close(), open?.close(), secured?.close(), assets?.close()]);
+    const failed = closes.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   });
 
   describe('dark theme', () => {
