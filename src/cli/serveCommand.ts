@@ -10,7 +10,7 @@ Open Inference Protocol (/v2) on one port.
 
 Options:
   --model [NAME[:VERSION]=]PATH  a model file or folder (repeatable)      env AZUREML_MODEL_DIR
-  --entry-script FILE            score.js / score.mjs / score.ts          env AZUREML_ENTRY_SCRIPT
+  --entry-script FILE            score.py / score.js / score.mjs / score.ts  env AZUREML_ENTRY_SCRIPT
   --source-dir DIR               folder of the entry script and swagger   env AZUREML_SOURCE_DIRECTORY
   --port N                       default 5001 (0 picks a free port)       env SERVER_PORT
   --host ADDR                    default 127.0.0.1 (0.0.0.0 in containers)
@@ -29,6 +29,9 @@ Options:
   --graph-optimization LEVEL     disabled | basic | extended | all        env MODELPORT_GRAPH_OPTIMIZATION
   --inference-workers N          worker threads running each model, default 0 (the main thread)
                                                                           env MODELPORT_INFERENCE_WORKERS
+  --python PATH                  the interpreter that runs a score.py, default python3 on PATH
+                                                                          env MODELPORT_PYTHON
+  --workers N                    Python worker processes for a score.py, default 1  env WORKER_COUNT
 
 Authentication comes from the environment only (never the command line, which others can read):
   MODELPORT_AUTH_MODE=key with MODELPORT_PRIMARY_KEY / MODELPORT_SECONDARY_KEY, or
@@ -55,6 +58,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
       'intra-op-threads': { type: 'string' },
       'graph-optimization': { type: 'string' },
       'inference-workers': { type: 'string' },
+      python: { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -84,6 +89,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         graphOptimization: values['graph-optimization'],
         workers: values['inference-workers'],
       },
+      python: { python: values.python, workers: values.workers },
     },
     process.env,
   );
