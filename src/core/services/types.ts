@@ -29,6 +29,12 @@ export interface DeployRequest {
   debug?: boolean;
   /** The editor's modelport.docker.runArgs setting, for the docker target (the CLI reads MODELPORT_DOCKER_RUN_ARGS). */
   dockerRunArgs?: string[];
+  /** A score.py's environment file (conda env.yml or requirements.txt): wins over the inference config's condaFile. */
+  environmentFile?: string;
+  /** The Python that runs a score.py (without an environment file), or the base of its venv. */
+  python?: string;
+  /** Python worker processes (the reference server's WORKER_COUNT). */
+  workers?: number;
 }
 
 /** A record as callers see it, with its live state. */
