@@ -134,11 +134,13 @@ export function planBuildContext(req: BuildContextRequest): BuildContextPlan {
     '# onnxruntime-node would download CUDA binaries at install; the CPU ones ship in the package.',
     'ENV ONNXRUNTIME_NODE_INSTALL=skip NODE_ENV=production',
     `WORKDIR ${appDir}`,
-    ...pythonLayers(py),
     '',
     '# 1. The runtime dependencies (onnxruntime-node, sharp, esbuild, the environment file\'s packages).',
     `COPY ${lockFiles} ./`,
     `RUN ${req.runtime.installCommand.join(' ')} && ${pruneOnnxruntime} && npm cache clean --force`,
+    '',
+    // After npm: installing Debian's ca-certificates (a python3 dependency) rewrites the base image's CA bundle.
+    ...pythonLayers(py),
     '',
     '# 2. The scoring server (Modelport\'s bundled CLI).',
     `COPY server/ ${serverDir}/`,
@@ -164,7 +166,7 @@ function pythonLayers(py: PythonImage | undefined): string[] {
   if (!py) return [];
   const lines = [
     '',
-    "# 0. Python for the score.py: Debian's python3 (3.11 in node:20-slim), then its environment, installed from wheels",
+    "# 1b. Python for the score.py: Debian's python3 (3.11 in node:20-slim), then its environment, installed from wheels",
     '#    resolved on the build machine with its own pip configuration (image builds need no package index).',
     'RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-venv && rm -rf /var/lib/apt/lists/*',
   ];
