@@ -2,7 +2,8 @@
 // the python3 on PATH, then Debian's /usr/bin/python3 (where `apt-get install python3-sklearn python3-pandas` puts
 // scikit-learn). A test that needs what no candidate has skips with one line saying what is missing.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface TestPython {
@@ -66,4 +67,20 @@ export function sklearnPredict(python: TestPython, file: string, rows: number[][
   const r = spawnSync(python.path, ['-c', code, file, JSON.stringify(rows)], { encoding: 'utf8', timeout: 60_000 });
   if (r.status !== 0) throw new Error(`predicting with the test model failed: ${r.stderr}`);
   return JSON.parse(r.stdout) as number[];
+}
+
+/**
+ * A venv (of the first python3 found) with `packages` installed by pip from the machine's configured indexes, kept in
+ * the temp folder and reused by later runs; undefined when it cannot be made (no python3, no venv, pip cannot reach them).
+ */
+export function venvWith(packages: readonly string[]): TestPython | undefined {
+  const base = findPython();
+  if (!base) return undefined;
+  const dir = join(tmpdir(), `modelport-test-venv-${packages.join('-').replace(/[^a-z0-9-]/gi, '')}`);
+  const python = join(dir, 'bin', 'python');
+  const check = (): boolean => spawnSync(python, ['-c', packages.map((p) => `import ${p}`).join('; ')], { timeout: 60_000 }).status === 0;
+  if (existsSync(python) && check()) return { path: python, version: base.version };
+  if (!existsSync(python) && spawnSync(base.path, ['-m', 'venv', dir], { timeout: 120_000 }).status !== 0) return undefined;
+  spawnSync(python, ['-m', 'pip', 'install', '--quiet', ...packages], { timeout: 300_000 });
+  return check() ? { path: python, version: base.version } : undefined;
 }

@@ -87,3 +87,13 @@ const pipNames: Readonly<Record<string, string>> = { sklearn: 'scikit-learn', cv
 export function pipNameOf(module: string): string {
   return pipNames[module] ?? module;
 }
+
+/** Whether `python` can import `module` (e.g. debugpy), without importing it. */
+export async function canImport(python: string, module: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  try {
+    const r = await capture(python, ['-c', `import importlib.util, sys; sys.exit(0 if importlib.util.find_spec(${JSON.stringify(module)}) else 1)`], env, 30_000);
+    return r.code === 0;
+  } catch {
+    return false;
+  }
+}

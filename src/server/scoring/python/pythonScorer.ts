@@ -116,6 +116,8 @@ export class PythonScorer implements Scorer {
     else delete env.AZUREML_MODEL_DIR;
     if (options.sourceDir) env.AZUREML_SOURCE_DIRECTORY = options.sourceDir;
     for (const k of privateVariables) delete env[k];
+    // Only the first worker listens for a debugger (one port); replacements never do.
+    delete env.MODELPORT_DEBUGPY_PORT;
     const spec = { python: options.python, bootFile: bootFileIn(assets), cwd: options.env.AML_APP_ROOT ? appRoot : process.cwd(), env, logger };
     logger.info(`Starting ${options.workers} Python worker(s) with ${options.python} for ${options.script}`);
     const workers = Array.from({ length: options.workers }, (_, i) => new PythonWorker(i === 0 && options.debugPort !== undefined ? { ...spec, env: { ...env, MODELPORT_DEBUGPY_PORT: String(options.debugPort) } } : spec));
@@ -210,13 +212,17 @@ export class PythonScorer implements Scorer {
 
   async score(req: ScoreRequest): Promise<ScoreResult> {
     const worker = await this.acquire();
-    const { timeoutMs } = this.options;
+    // Under a debugger a run() may rest on a breakpoint as long as it likes: no timeout, no killing.
+    const debugging = this.options.debugPort !== undefined;
+    const timeoutMs = debugging ? 0 : this.options.timeoutMs;
     let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      req.logger.error(`run() did not return within the scoring timeout (${timeoutMs} ms) + ${workerKillGraceMs} ms: killing its Python worker (pid ${worker.pid}); a new one is starting`);
-      worker.kill();
-    }, timeoutMs + workerKillGraceMs);
+    const timer = debugging
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          req.logger.error(`run() did not return within the scoring timeout (${timeoutMs} ms) + ${workerKillGraceMs} ms: killing its Python worker (pid ${worker.pid}); a new one is starting`);
+          worker.kill();
+        }, timeoutMs + workerKillGraceMs);
     let reply: WorkerReply;
     try {
       reply = await worker.send({
