@@ -12,6 +12,9 @@ import { ensurePythonEnvironment } from '../../src/core/python/environmentBuilde
 import { loadPythonEnvironment } from '../../src/core/python/environmentFile';
 import { findPython, makeSklearnModel, sklearnPredict, skipUnlessPython } from '../helpers/python';
 import { runCli } from '../helpers/spawnServe';
+import { startService } from '../helpers/startService';
+import { planScaffold } from '../../src/core/scaffold/planScaffold';
+import { writeFileSync } from 'node:fs';
 
 const sample = resolve('samples/azureml-sklearn');
 const request = readFileSync(join(sample, 'request.json'), 'utf8');
@@ -109,6 +112,22 @@ describe('the seeds\' Azure ML project (score.py + env.yml), deployed unchanged'
     const invoke = await cli(['invoke', name, '--json-file', join(sample, 'request.json')], env);
     assert.equal(invoke.code, 0, invoke.stderr);
     assert.deepEqual(JSON.parse(invoke.stdout), expected);
+  });
+
+  test('the score.py that New Entry Script writes for a pickle serves the model as it is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mp-py-scaffold-'));
+    const [file] = planScaffold({ kind: 'entry-script-py', targetDir: dir, model: { name: 'classification_model' } });
+    assert.ok(file);
+    writeFileSync(file.path, file.content);
+    const svc = await startService({ entryScript: file.path, model: [`classification_model=${modelFile}`] }, { ...process.env, MODELPORT_PYTHON: envPython });
+    try {
+      const res = await fetch(`${svc.url}/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: request });
+      assert.equal(res.status, 200);
+      assert.deepEqual(await res.json(), expected);
+    } finally {
+      await svc.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('docker: the image gets Python and the same environment; the container answers the same', { skip: engineSkipReason() }, async () => {

@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ConfigError } from '../../src/core/errors';
 import { InitFailedError } from '../../src/server/scoring/entryScript/entryScriptScorer';
-import { findPython, skipUnlessPython } from '../helpers/python';
+import { findPython, skipUnlessPython, venvWith, type TestPython } from '../helpers/python';
 import { runCli } from '../helpers/spawnServe';
 import { json, startService, type RunningService } from '../helpers/startService';
 
@@ -22,6 +22,9 @@ async function rejects(work: Promise<unknown>, type: new (...args: never[]) => E
     return true;
   });
 }
+/** numpy and pandas: a python3 that has them (Debian's python3-pandas), else a venv made from pip's configured indexes. */
+const scientific = (modules: string[]): TestPython | undefined => findPython(modules) ?? venvWith(modules);
+const noScientific = (modules: string[]): false | string => (scientific(modules) ? false : `${skipUnlessPython(modules)}; no venv with ${modules.join(', ')} could be made either`);
 const post = (url: string, body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Response> =>
   fetch(`${url}/score`, { method: 'POST', headers, body });
 
@@ -110,10 +113,10 @@ describe('plain run(raw_data)', { skip: skipUnlessPython() }, () => {
   });
 });
 
-describe('schema-typed run() (inference-schema decorators)', { skip: skipUnlessPython(['numpy', 'pandas']) }, () => {
+describe('schema-typed run() (inference-schema decorators)', { skip: noScientific(['numpy', 'pandas']) }, () => {
   let svc: RunningService;
   before(async () => {
-    svc = await startService({ entryScript: script('schema.py') }, env(findPython(['numpy', 'pandas'])));
+    svc = await startService({ entryScript: script('schema.py') }, env(scientific(['numpy', 'pandas'])));
   });
   after(() => svc?.close());
   const good = { data: [[1.9, 2, 3, 4]], frame: [{ a: 1, b: 'y' }], scale: 2, extra: 'ignored' };
@@ -155,10 +158,10 @@ describe('schema-typed run() (inference-schema decorators)', { skip: skipUnlessP
   });
 });
 
-describe('nested parameter types (Inputs / GlobalParameters)', { skip: skipUnlessPython(['numpy']) }, () => {
+describe('nested parameter types (Inputs / GlobalParameters)', { skip: noScientific(['numpy', 'pandas']) }, () => {
   let svc: RunningService;
   before(async () => {
-    svc = await startService({ entryScript: script('nested.py') }, env(findPython(['numpy'])));
+    svc = await startService({ entryScript: script('nested.py') }, env(scientific(['numpy', 'pandas'])));
   });
   after(() => svc?.close());
 

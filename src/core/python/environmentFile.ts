@@ -29,8 +29,10 @@ function parseCondaText(text: string, file: string): Omit<PythonEnvironmentSpec,
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    const where = e?.linePos?.[0] ? `:${e.linePos[0].line}:${e.linePos[0].col}` : '';
-    throw new ConfigError(`${file}${where}: not valid YAML: ${e?.message ?? 'parse error'}`, file);
+    const offset = e?.pos[0] ?? 0;
+    const before = text.slice(0, offset).split('\n');
+    const where = `:${before.length}:${(before.at(-1)?.length ?? 0) + 1}`;
+    throw new ConfigError(`${file}${where}: not valid YAML: ${e?.message.split('\n')[0] ?? 'parse error'}`, file);
   }
   const value = doc.toJS() as unknown;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`${file}: a conda environment file is a YAML mapping with name, channels and dependencies.`, file);
