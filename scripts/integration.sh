@@ -23,6 +23,8 @@ export VSHOST_HOME=$PRIV
 VSHOST_PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 export VSHOST_PORT
 export VSHOST_SHOT_DIR=$ROOT/test-results/screenshots
+# The Python suite reuses the environment the HTTP tests built for the sample's env.yml (created once per content).
+export MODELPORT_ENV_CACHE=${MODELPORT_ENV_CACHE:-${TMPDIR:-/tmp}/modelport-test-python-envs}
 mkdir -p "$VSHOST_SHOT_DIR"
 bash "$HOST_SH" install >/dev/null 2>&1                  # writes the runner scripts into the private home
 

@@ -124,7 +124,7 @@ describe('schema-typed run() (inference-schema decorators)', { skip: noScientifi
   test('named parameters from the JSON keys, converted by their parameter types; extra keys ignored', async () => {
     const res = await post(svc.url, JSON.stringify(good));
     assert.equal(res.status, 200);
-    assert.deepEqual(await json(res), { total: 20, dtype: 'int64', shape: [1, 4], frameTypes: ['float64', 'object'], frameColumns: ['a', 'b'], mode: 'sum', hasHeaders: false });
+    assert.deepEqual(await json(res), { total: 20, dtype: 'int64', shape: [1, 4], frameTypes: ['float64', 'object'], frameColumns: ['a', 'b'], mode: 'sum', hasHeaders: true });
   });
 
   test('415 without a JSON content type; 400 for a missing parameter, an empty body, a body that is not a dictionary', async () => {
