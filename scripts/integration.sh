@@ -24,6 +24,8 @@ VSHOST_PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1
 export VSHOST_PORT
 export VSHOST_SHOT_DIR=$ROOT/test-results/screenshots
 # The Python suite reuses the environment the HTTP tests built for the sample's env.yml (created once per content).
+# Image builds (Debug in Docker, the Python suite's Docker deployment) take minutes on a busy machine.
+export VSHOST_TEST_TIMEOUT_MS=${VSHOST_TEST_TIMEOUT_MS:-1500000}
 export MODELPORT_ENV_CACHE=${MODELPORT_ENV_CACHE:-${TMPDIR:-/tmp}/modelport-test-python-envs}
 mkdir -p "$VSHOST_SHOT_DIR"
 bash "$HOST_SH" install >/dev/null 2>&1                  # writes the runner scripts into the private home
