@@ -138,7 +138,6 @@ export function planBuildContext(req: BuildContextRequest): BuildContextPlan {
     '# 1. The runtime dependencies (onnxruntime-node, sharp, esbuild, the environment file\'s packages).',
     `COPY ${lockFiles} ./`,
     `RUN ${req.runtime.installCommand.join(' ')} && ${pruneOnnxruntime} && npm cache clean --force`,
-    '',
     // After npm: installing Debian's ca-certificates (a python3 dependency) rewrites the base image's CA bundle.
     ...pythonLayers(py),
     '',
