@@ -149,13 +149,13 @@ function freePort() {
 }
 
 /** Waits until the server on `port` answers GET /; if it never does, the error carries what it printed. */
-async function readyOrLog(child, port) {
+async function readyOrLog(child, port, readyMs = 30_000) {
   let log = '';
   child.stderr?.on('data', (d) => (log += d));
   child.stdout?.on('data', (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitReady(`${url}/`, child);
+    await waitReady(`${url}/`, child, readyMs);
   } catch (err) {
     throw new Error(`${err.message}\n${log}`, { cause: err });
   }
@@ -306,7 +306,8 @@ async function serveModelportPython(cli, env, workers) {
     env: { ...process.env, AML_APP_ROOT: env.appRoot, OMP_NUM_THREADS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   }));
-  return readyOrLog(child, port);
+  // Importing scikit-learn in each worker takes seconds, and much longer on a busy machine.
+  return readyOrLog(child, port, 180_000);
 }
 
 async function servePythonPeer(env, workers) {
@@ -317,7 +318,7 @@ async function servePythonPeer(env, workers) {
     env: { ...process.env, ENTRY_SCRIPT: join(sklearnSample, 'score.py'), AML_APP_ROOT: env.appRoot, PYTHONPATH: join(root, 'python/shims'), OMP_NUM_THREADS: '1' },
     stdio: ['ignore', 'ignore', 'pipe'],
   }));
-  return readyOrLog(child, port);
+  return readyOrLog(child, port, 180_000);
 }
 
 async function benchPythonRuntime(cli, env) {
