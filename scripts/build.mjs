@@ -24,6 +24,14 @@ const integration = readdirSync('test/integration/suite')
 
 // (webview bundles go in their own block below, with their own browser settings)
 
+// The Python runtime's worker and its stand-in packages (python/): run by the server beside dist/cli.js, so
+// they ship in dist/ (the VSIX carries dist/; the docker build context copies dist/python with cli.js).
+{
+  const { cpSync, rmSync } = await import('node:fs');
+  rmSync('dist/python', { recursive: true, force: true });
+  cpSync('python', 'dist/python', { recursive: true, filter: (src) => !src.includes('__pycache__') && !src.endsWith('.pyc') });
+}
+
 await Promise.all([
   ...entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out })),
   ...integration.map((e) => build({ ...common, external: [...external, 'mocha'], entryPoints: [e.in], outfile: e.out })),

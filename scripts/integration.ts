@@ -7,7 +7,7 @@
 // can be downloaded.
 //   MODELPORT_GREP=…            only the matching tests (the extension host inherits this environment)
 //   MODELPORT_VSIX=file.vsix    the same suites against the packaged extension, unzipped
-//   MODELPORT_EXTHOST_TIMEOUT_MS  bound of the whole run inside the host (default 15 min)
+//   MODELPORT_EXTHOST_TIMEOUT_MS  bound of the whole run inside the host (default 25 min)
 //   MODELPORT_EXTHOST_VERBOSE=1   the whole workbench log
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
@@ -86,7 +86,9 @@ async function main(): Promise<number> {
 
   let code: number;
   try {
-    server = await startCodeServer(host.codeServer, join(work, 'run'), { MODELPORT_SHOT_DIR: shots });
+    // The Python suite reuses the environments the HTTP tests built for the sample's env.yml (made once per content).
+    const envCache = process.env.MODELPORT_ENV_CACHE || join(tmpdir(), 'modelport-test-python-envs');
+    server = await startCodeServer(host.codeServer, join(work, 'run'), { MODELPORT_SHOT_DIR: shots, MODELPORT_ENV_CACHE: envCache });
     log(`code-server up on ${server.url} (log: ${server.logFile})`);
     const run = await driveSuites({
       serverUrl: server.url,
@@ -94,7 +96,8 @@ async function main(): Promise<number> {
       extensionDir,
       testsEntry: join(root, 'out', 'test', 'integration', 'index'),
       folder: project,
-      timeoutMs: Number(process.env.MODELPORT_EXTHOST_TIMEOUT_MS || 15 * 60_000),
+      // Image builds (Debug in Docker, the Python suite's Docker deployment) take minutes on a busy machine.
+      timeoutMs: Number(process.env.MODELPORT_EXTHOST_TIMEOUT_MS || 25 * 60_000),
       verbose: process.env.MODELPORT_EXTHOST_VERBOSE === '1',
     });
     code = run.code;

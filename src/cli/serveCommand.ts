@@ -30,6 +30,9 @@ Options:
   --graph-optimization LEVEL     disabled | basic | extended | all        env MODELPORT_GRAPH_OPTIMIZATION
   --inference-workers N          worker threads running each model, default 0 (the main thread)
                                                                           env MODELPORT_INFERENCE_WORKERS
+  --python PATH                  the interpreter that runs a score.py, default python3 on PATH
+                                                                          env MODELPORT_PYTHON
+  --workers N                    Python worker processes for a score.py, default 1  env WORKER_COUNT
 
 Authentication comes from the environment only (never the command line, which others can read):
   MODELPORT_AUTH_MODE=key with MODELPORT_PRIMARY_KEY / MODELPORT_SECONDARY_KEY, or
@@ -56,6 +59,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
       'intra-op-threads': { type: 'string' },
       'graph-optimization': { type: 'string' },
       'inference-workers': { type: 'string' },
+      python: { type: 'string' },
+      workers: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -85,6 +90,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
         graphOptimization: values['graph-optimization'],
         workers: values['inference-workers'],
       },
+      python: { python: values.python, workers: values.workers },
     },
     process.env,
   );

@@ -2,6 +2,7 @@
 // inference server reads, so a container built for Azure and a developer's terminal configure it alike.
 import { ConfigError } from '../core/errors';
 import { resolveRuntimeOptions, type RuntimeFlags, type RuntimeOptions } from './runtime/sessionOptions';
+import { resolvePythonOptions, type PythonServeFlags, type PythonServeOptions } from './scoring/python/pythonOptions';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -40,6 +41,8 @@ export interface ServeOptions {
   watchdogMs?: number;
   /** onnxruntime session options and dynamic batching; read from the environment when absent. */
   runtime?: RuntimeOptions;
+  /** The Python runtime of a score.py (interpreter, workers); read from the environment when absent. */
+  python?: PythonServeOptions;
 }
 
 export const defaultPort = 5001;
@@ -106,6 +109,7 @@ export interface ServeFlags {
   maxBodyBytes?: string;
   watchdogMs?: string;
   runtime?: RuntimeFlags;
+  python?: PythonServeFlags;
 }
 
 /** Authentication is configured by the environment only, so keys never show in a process listing. */
@@ -153,5 +157,6 @@ export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): 
     auth: resolveAuth(env),
     watchdogMs: watchdog === undefined ? defaultWatchdogMs(timeoutMs) : parseWatchdogMs(watchdog, flags.watchdogMs !== undefined ? '--watchdog-ms' : 'MODELPORT_WATCHDOG_MS'),
     runtime: resolveRuntimeOptions(flags.runtime ?? {}, env),
+    python: resolvePythonOptions(flags.python ?? {}, env),
   };
 }

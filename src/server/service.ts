@@ -12,6 +12,8 @@ import type { ServeOptions } from './options';
 import { runtimeOptionsFromEnv } from './runtime/sessionOptions';
 import { EntryScriptScorer } from './scoring/entryScript/entryScriptScorer';
 import { OnnxScorer } from './scoring/onnx/onnxScorer';
+import { isPythonScript, resolvePythonOptions } from './scoring/python/pythonOptions';
+import { PythonScorer } from './scoring/python/pythonScorer';
 import type { Scorer } from './scoring/scorer';
 import { resolve } from 'node:path';
 
@@ -38,7 +40,21 @@ export async function createService(options: ServeOptions, logger: Logger, env: 
   }
   let scorer: Scorer;
   try {
-    if (options.entryScript) {
+    if (isPythonScript(options.entryScript)) {
+      const python = options.python ?? resolvePythonOptions({}, env);
+      scorer = await PythonScorer.create({
+        script: resolve(options.sourceDir ?? process.cwd(), options.entryScript as string),
+        sourceDir: options.sourceDir === undefined ? undefined : resolve(options.sourceDir),
+        python: python.interpreter,
+        workers: python.workers,
+        timeoutMs: options.timeoutMs,
+        models: options.models.length > 0 ? sources : [],
+        modelDir: options.modelDir,
+        env,
+        logger,
+        ...(python.debugPort !== undefined ? { debugPort: python.debugPort } : {}),
+      });
+    } else if (options.entryScript) {
       const file = resolve(options.sourceDir ?? process.cwd(), options.entryScript);
       scorer = await EntryScriptScorer.create(file, models, options.modelDir ?? models.first?.dir, logger);
     } else {

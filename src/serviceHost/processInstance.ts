@@ -39,6 +39,9 @@ export class ProcessInstance implements ScoringInstance {
       const lines = createInterface({ input: this.child.stdout! });
       lines.on('line', (line) => {
         log(line);
+        // A score.py's first worker listens for a Python debugger (debugpy) when the service is deployed with --debug.
+        const debugpy = /Python debugger \(debugpy\) listening on 127\.0\.0\.1:(\d+)/.exec(line);
+        if (debugpy && this.debugPort === undefined) this.debugPort = Number(debugpy[1]);
         const m = /listening: http:\/\/127\.0\.0\.1:(\d+)\//.exec(line);
         if (m && this.port === undefined) {
           this.port = Number(m[1]);

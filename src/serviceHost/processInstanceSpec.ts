@@ -2,6 +2,8 @@
 // factory of the `local` target's instances (child processes of the host).
 import { ModelRegistry } from '../core/registry/modelRegistry';
 import { batchingEnv } from '../core/services/runtimeEnv';
+import { isPythonEntryScript } from '../core/python/preparePython';
+import { pythonInstanceSettings } from './pythonInstance';
 import type { ServiceRecord } from '../core/services/serviceRecord';
 import type { StoredKeys } from '../core/services/serviceStore';
 import { ProcessInstance, type InstanceSpec } from './processInstance';
@@ -16,7 +18,8 @@ export async function instanceSpecFor(
 ): Promise<InstanceSpec> {
   const registry = new ModelRegistry(workspaceDir);
   const args: string[] = [];
-  for (const ref of record.models) {
+  const python = isPythonEntryScript(record.entryScript) ? await pythonInstanceSettings(record, registry, workspaceDir) : undefined;
+  for (const ref of python ? [] : record.models) {
     const model = await registry.get(ref);
     args.push('--model', `${model.name}:${model.version}=${model.path}`);
   }
@@ -35,8 +38,10 @@ export async function instanceSpecFor(
     env.MODELPORT_SECONDARY_KEY = keys.secondaryKey;
   }
   if (record.authMode === 'token' && keys) env.MODELPORT_TOKEN_SECRET = keys.tokenSecret;
-  // --debug: the Node inspector on a free loopback port, which the instance prints and the host reports.
-  const nodeArgs = record.debug ? ['--inspect=127.0.0.1:0'] : [];
+  if (python) Object.assign(env, python.env);
+  // --debug: the Node inspector on a free loopback port, which the instance prints and the host reports (a score.py
+  // gets debugpy in its first worker instead, see pythonInstanceSettings).
+  const nodeArgs = record.debug && !python ? ['--inspect=127.0.0.1:0'] : [];
   return { ...runtime, args, env, generation: record.generation, nodeArgs };
 }
 

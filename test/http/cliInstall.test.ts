@@ -5,9 +5,9 @@
 // does not rebuild it (--ignore-scripts), so that tests running beside it keep reading a whole dist/cli.js.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { type Dirent, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { after, describe, test } from 'node:test';
 import { json } from '../helpers/startService';
@@ -24,6 +24,13 @@ function userEnv(): NodeJS.ProcessEnv {
   return { ...env, ONNXRUNTIME_NODE_INSTALL: 'skip', npm_config_fund: 'false', npm_config_audit: 'false', npm_config_update_notifier: 'false' };
 }
 
+/** The Python sources the build copies into dist/python (no byte-code caches). */
+function pythonSources(): string[] {
+  return (readdirSync('python', { recursive: true, withFileTypes: true }) as Dirent[])
+    .filter((d) => d.isFile() && d.name.endsWith('.py'))
+    .map((d) => relative('python', join(d.parentPath, d.name)).split(sep).join('/'));
+}
+
 const offline = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ENETUNREACH|network/i;
 
 describe('the packed CLI, installed with npm install -g', { timeout: 600_000 }, () => {
@@ -35,12 +42,20 @@ describe('the packed CLI, installed with npm install -g', { timeout: 600_000 }, 
     const packed = await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { env: userEnv(), maxBuffer: 64 * 1024 * 1024 });
     const [info] = JSON.parse(packed.stdout) as Array<{ filename: string; files: Array<{ path: string }> }>;
     assert.ok(info);
-    assert.deepEqual(info.files.map((f) => f.path).sort(), [
+    // the Python worker and its stand-in packages (as built from python/), and Swagger UI for GET /docs.
+    const packedPaths = info.files.map((f) => f.path).sort();
+    const pythonFiles = packedPaths.filter((p) => p.startsWith('dist/python/'));
+    assert.deepEqual(pythonFiles, pythonSources().map((p) => `dist/python/${p}`).sort());
+    assert.deepEqual(packedPaths.filter((p) => !p.startsWith('dist/python/')), [
       'README.md',
       'bin/modelport.js',
       'dist/cli.js',
       'dist/cli.js.map',
       'dist/imageTensor.js',
+      'dist/swagger-ui/LICENSE',
+      'dist/swagger-ui/NOTICE',
+      'dist/swagger-ui/swagger-ui-bundle.js',
+      'dist/swagger-ui/swagger-ui.css',
       'package.json',
       'schemas/deploymentconfig.schema.json',
       'schemas/environment.schema.json',

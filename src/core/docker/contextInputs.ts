@@ -1,11 +1,13 @@
 // Gathers what a service's image is built from (the record, its registered models, the entry script's folder,
 // Modelport's bundled server and lockfile) into a BuildContextRequest, then writes a planned context to a folder.
 import { chmod, copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { planAzureModelFiles } from '../python/azureModelLayout';
+import { isPythonEntryScript } from '../python/preparePython';
 import { ConfigError } from '../errors';
 import type { ModelRegistry } from '../registry/modelRegistry';
 import { imageSettingsOf, type ServiceRecord } from '../services/serviceRecord';
-import { defaultBaseImage, planBuildContext, type BuildContextPlan, type BuildContextRequest, type ContextModel } from './buildContext';
+import { defaultBaseImage, planBuildContext, type BuildContextPlan, type BuildContextRequest, type ContextModel, type PythonImage } from './buildContext';
 import { planRuntimePackage, planRuntimePackageFromVersions, runtimePackages, type RuntimePackage } from './runtimePackage';
 
 /** Folders never shipped from an entry script's folder. */
@@ -52,9 +54,14 @@ async function serverAssets(cliPath: string): Promise<Array<{ path: string; sour
 
 export async function buildContextRequest(record: ServiceRecord, registry: Pick<ModelRegistry, 'get'>, cliPath: string): Promise<BuildContextRequest> {
   const models: ContextModel[] = [];
+  const python = isPythonEntryScript(record.entryScript);
   for (const ref of record.models) {
     const m = await registry.get(ref);
-    models.push({ name: m.name, version: m.version, files: m.files.map((f) => ({ path: f.path, source: join(m.path, ...f.path.split('/')) })) });
+    // A score.py finds each model as Azure lays it out: the registered file or folder under its original name.
+    const files = python
+      ? planAzureModelFiles([m]).map((f) => ({ path: f.path.split('/').slice(3).join('/'), source: f.source }))
+      : m.files.map((f) => ({ path: f.path, source: join(m.path, ...f.path.split('/')) }));
+    models.push({ name: m.name, version: m.version, files });
   }
   let source: BuildContextRequest['source'];
   if (record.entryScript) {
@@ -80,7 +87,17 @@ export async function buildContextRequest(record: ServiceRecord, registry: Pick<
     timeoutMs: record.timeoutMs,
     corsOrigins: record.corsOrigins,
     variables: record.environment?.variables ?? {},
+    ...(python ? { python: await pythonImage(record, cliPath) } : {}),
   };
+}
+
+async function pythonImage(record: ServiceRecord, cliPath: string): Promise<PythonImage> {
+  const assetsDir = join(dirname(cliPath), 'python');
+  const assets = (await listFiles(assetsDir).catch(() => [])).filter((f) => !f.path.endsWith('.pyc'));
+  if (assets.length === 0) throw new ConfigError(`Modelport's Python worker is missing from ${assetsDir}; rebuild (npm run build) or reinstall Modelport.`);
+  const wheelDir = record.python?.wheelhouse;
+  const wheelhouse = wheelDir ? { key: basename(wheelDir), files: (await listFiles(wheelDir)).filter((f) => !f.path.startsWith('modelport-')) } : undefined;
+  return { assets, wheelhouse, workers: record.python?.workers };
 }
 
 /**

@@ -7,6 +7,8 @@ import { loadDeploymentConfig, loadInferenceConfig } from '../config/loadConfig'
 import { deploymentDefaults, type DeploymentConfig } from '../config/deploymentConfig';
 import { BadRequestError, ConfigError, ConflictError, errorMessage } from '../errors';
 import type { ModelRegistry } from '../registry/modelRegistry';
+import { isPythonEntryScript, preparePython } from '../python/preparePython';
+import { refuseUnservableModels } from './servableModels';
 import type { ServiceRecord, TargetKind } from './serviceRecord';
 import { ServiceExistsError, ServiceStore, publicKeys, servicesUsing, validateServiceName, type StoredKeys } from './serviceStore';
 import type { DeploymentTarget, TargetContext, TargetFactories, TargetRequest, TargetStatus } from './target';
@@ -34,6 +36,7 @@ interface CommonSettings {
   debug: boolean;
   batching: ServiceRecord['batching'];
   environment: ServiceRecord['environment'];
+  python: ServiceRecord['python'];
 }
 
 /** How long a listing waits for one target's answer about one service. */
@@ -90,6 +93,9 @@ export class ServiceManager implements ServiceLifecycle {
       s.sourceDir = ic.sourceDirectory;
       s.environment = ic.environment ? { dependencies: ic.environment.dependencies, variables: ic.environment.variables } : undefined;
       baseImage = ic.baseImage;
+      if (ic.runtime === 'python') {
+        s.python = { ...s.python, environmentFile: ic.pythonEnvironmentFile, interpreter: ic.pythonInterpreter };
+      }
     }
     if (req.deploymentConfigPath) {
       config = await loadDeploymentConfig(req.deploymentConfigPath);
@@ -107,6 +113,10 @@ export class ServiceManager implements ServiceLifecycle {
     if (req.authMode) s.authMode = req.authMode;
     if (req.corsOrigins) s.corsOrigins = req.corsOrigins;
     if (req.timeoutMs !== undefined) s.timeoutMs = req.timeoutMs;
+    if (req.environmentFile !== undefined) s.python = { ...s.python, environmentFile: req.environmentFile };
+    if (req.python !== undefined) s.python = { ...s.python, interpreter: req.python };
+    if (req.workers !== undefined) s.python = { ...s.python, workers: req.workers };
+    if (!isPythonEntryScript(s.entryScript)) s.python = undefined;
     const target: TargetRequest = {
       name: req.name,
       config,
@@ -115,6 +125,16 @@ export class ServiceManager implements ServiceLifecycle {
       ...(req.dockerRunArgs !== undefined ? { dockerRunArgs: req.dockerRunArgs } : {}),
     };
     return { common: s, target };
+  }
+
+  /** A score.py's interpreter (or image wheels) prepared, and its imports checked, before anything starts. */
+  private async pythonFor(kind: string, common: CommonSettings, options: LifecycleOptions): Promise<ServiceRecord['python']> {
+    if (!common.entryScript || !isPythonEntryScript(common.entryScript)) return undefined;
+    return preparePython({ kind }, { entryScript: common.entryScript, sourceDir: common.sourceDir, python: common.python }, {
+      workspaceDir: this.context.registry.workspaceDir,
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
   }
 
   private newKeys(configKeys: CommonSettings['configKeys']): StoredKeys {
@@ -138,6 +158,7 @@ export class ServiceManager implements ServiceLifecycle {
       debug: false,
       batching: undefined,
       environment: undefined,
+      python: undefined,
     });
     const target = await this.target(common.computeType);
     const targetSettings = target.settings(targetRequest, undefined);
@@ -146,6 +167,8 @@ export class ServiceManager implements ServiceLifecycle {
       throw new BadRequestError('Nothing to deploy: name at least one registered model, or an entry script (inference config).');
     }
     if (!req.overwrite && (await this.store.exists(name))) throw new ServiceExistsError(name);
+    if (!common.entryScript) await refuseUnservableModels(this.context.registry, models);
+    const python = await this.pythonFor(target.kind, common, options);
     const now = new Date().toISOString();
     const record: ServiceRecord = {
       name,
@@ -163,6 +186,7 @@ export class ServiceManager implements ServiceLifecycle {
       ...(common.debug ? { debug: true } : {}),
       ...(common.batching ? { batching: common.batching } : {}),
       ...(common.environment ? { environment: common.environment } : {}),
+      ...(python ? { python } : {}),
       target: targetSettings,
     };
     await target.preflight?.(record);
@@ -198,12 +222,15 @@ export class ServiceManager implements ServiceLifecycle {
       debug: current.debug ?? false,
       batching: current.batching,
       environment: current.environment,
+      python: current.python,
     });
     if (common.computeType !== current.target.kind) {
       throw new ConflictError(`Service '${name}' runs on '${current.target.kind}'; an update cannot move it to '${common.computeType}'. Deploy a new service instead.`);
     }
     const target = await this.target(current.target.kind);
     const models = changes.models ? await this.resolveModels(changes.models) : current.models;
+    if (!common.entryScript) await refuseUnservableModels(this.context.registry, models);
+    const python = await this.pythonFor(target.kind, common, options);
     const next: ServiceRecord = {
       ...current,
       models,
@@ -215,6 +242,7 @@ export class ServiceManager implements ServiceLifecycle {
       debug: common.debug || undefined,
       batching: common.batching,
       environment: common.environment,
+      python,
       target: target.settings(targetRequest, current.target),
       updatedTime: new Date().toISOString(),
       generation: current.generation + 1,

@@ -31,6 +31,12 @@ export interface DeployRequest {
   dockerRunArgs?: string[];
   /** Replace a service of the same name (Azure's `overwrite=True`): it is stopped and removed first. */
   overwrite?: boolean;
+  /** A score.py's environment file (conda env.yml or requirements.txt): wins over the inference config's condaFile. */
+  environmentFile?: string;
+  /** The Python that runs a score.py (without an environment file), or the base of its venv. */
+  python?: string;
+  /** Python worker processes (the reference server's WORKER_COUNT). */
+  workers?: number;
 }
 
 /** A record as callers see it, with its live state. */

@@ -114,18 +114,16 @@ export function registerAzureMlRoutes(app: FastifyInstance, deps: AppDeps): void
       };
       let result: ScoreResult;
       try {
-        result = await withTimeout(
-          scorer.score({
-            method: req.method,
-            path: url.pathname,
-            query: url.searchParams,
-            headers: req.headers,
-            body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-            requestId: req.mpIds.requestId,
-            logger: req.mpLogger,
-          }),
-          options.timeoutMs,
-        );
+        const scoring = scorer.score({
+          method: req.method,
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+          requestId: req.mpIds.requestId,
+          logger: req.mpLogger,
+        });
+        result = scorer.ownsTimeout ? await scoring : await withTimeout(scoring, options.timeoutMs);
       } catch (err) {
         finish(true);
         throw err;

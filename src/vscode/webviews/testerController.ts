@@ -81,7 +81,7 @@ export class TesterController {
     } else if (target) {
       await this.targets.addCustom(target.url, target.model);
     }
-    if (!preload || (!preload.images?.length && !preload.send)) return;
+    if (!preload || (!preload.images?.length && preload.json === undefined && !preload.send)) return;
     if (this.ready) this.deliver(preload);
     else this.pending = preload;
   }
@@ -115,7 +115,8 @@ export class TesterController {
   private deliver(preload: TesterPreload): void {
     const images = imagesForPanel(preload.images ?? [], (message) => this.post(message));
     if (images.length > 0) this.post({ type: 'image/added', images, replace: true });
-    if (preload.send) this.post({ type: 'request/trigger', mode: images.length > 0 ? 'image' : undefined });
+    if (preload.json !== undefined) this.post({ type: 'input/load', input: { mode: 'json', body: preload.json } });
+    if (preload.send) this.post({ type: 'request/trigger', mode: images.length > 0 ? 'image' : preload.json !== undefined ? 'json' : undefined });
   }
 
   private post(message: HostMessage): void {

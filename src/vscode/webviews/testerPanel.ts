@@ -173,14 +173,15 @@ class TesterEditorPanel {
   }
 }
 
-/** `modelport.service.test`: any form openTargetOf accepts, plus `{ service, images?: string[], send?: boolean }`. */
+/** `modelport.service.test`: any form openTargetOf accepts, plus `{ service, images?: string[], json?: string, send?: boolean }`. */
 async function testService(editor: TesterEditorPanel, arg: unknown): Promise<void> {
   const target = openTargetOf(arg);
   const options = openOptionsOf(arg);
   const images = options.images.length > 0 ? await readImages(options.images.map((p) => vscode.Uri.file(p))) : [];
   // Nothing to send when every given image was refused (readImages said why).
   const send = options.send && (options.images.length === 0 || images.length > 0);
-  await editor.show(target, images.length > 0 || send ? { images, send } : undefined);
+  const json = options.json;
+  await editor.show(target, images.length > 0 || send || json !== undefined ? { images, send, ...(json !== undefined ? { json } : {}) } : undefined);
 }
 
 /** Asks which service to test (the quick pick lists them with their state); undefined when dismissed. */

@@ -4,7 +4,7 @@
 import Module from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { entryScriptExtensionList, entryScriptLanguage } from '../../../core/entryScriptFiles';
+import { entryScriptExtensionList, entryScriptLanguage, nodeEntryExtensions } from '../../../core/entryScriptFiles';
 import { ConfigError, errorMessage } from '../../../core/errors';
 
 
@@ -53,7 +53,7 @@ export async function loadEntryModule(file: string): Promise<Record<string, unkn
   try {
     if (language === 'typescript') loaded = await compileTypeScript(file);
     else if (language === 'javascript') loaded = await dynamicImport(pathToFileURL(file).href);
-    else throw new ConfigError(`Entry script ${file} must be a ${entryScriptExtensionList()} file.`, file);
+    else throw new ConfigError(`Entry script ${file} must be a ${entryScriptExtensionList(nodeEntryExtensions)} file.`, file);
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(errorMessage(err)).includes(file)) {

@@ -1,4 +1,5 @@
-// Modelport: Deploy Model…: from an .onnx file (register, then deploy), a registered version, or the palette.
+// Modelport: Deploy Model…: from a model file or folder (register, then deploy), a registered version, or the palette;
+// a model that is not ONNX is deployed with its entry script (a score.py and its env.yml, or an inference config).
 // Asks for the service name, target and auth mode, streams the deployment's output into a progress
 // notification and the log, and offers the next steps.
 import type { ServiceStatus, AuthMode, ComputeType } from '../../../core/services/types';
@@ -7,6 +8,7 @@ import type { CommandDeps } from '../../common/deps';
 import { dockerRunArgsFor } from '../../common/dockerRunArgs';
 import { suggestServiceName, validateServiceNameInput } from '../../common/names';
 import { pickAuthMode, pickModelVersion, pickTarget } from '../../common/pickers';
+import { environmentBeside, pickEntryScript } from '../../common/entryScriptPicker';
 import { registerModel } from './registerModel';
 
 export interface DeployArgs {
@@ -20,6 +22,10 @@ export interface DeployArgs {
   modelName: string;
   source: 'file' | 'folder';
   entryScript: string;
+  /** inferenceconfig.json (entry script, source directory, environment), e.g. for a score.py and its env.yml. */
+  inferenceConfig: string;
+  /** A score.py's conda env.yml or requirements.txt. */
+  environmentFile: string;
 }
 
 async function modelRefFor(deps: CommandDeps, target: unknown, args: Partial<DeployArgs>): Promise<string> {
@@ -44,6 +50,16 @@ export async function deployModel(deps: CommandDeps, target?: unknown, rawArgs?:
   const name =
     args.name ??
     required(await deps.ui.input({ title: `Deploy ${ref}: service name`, value: suggestServiceName(modelName, taken), validate: (v) => validateServiceNameInput(v, taken) }));
+  // Only ONNX models are scored without code; anything else (a pickle, a folder) needs its entry script.
+  let script: { entryScript?: string; environmentFile?: string; inferenceConfigPath?: string } = {};
+  if (args.inferenceConfig !== undefined) script = { inferenceConfigPath: args.inferenceConfig };
+  else if (args.entryScript !== undefined) {
+    const env = args.environmentFile ?? (args.entryScript.endsWith('.py') ? environmentBeside(args.entryScript) : undefined);
+    script = { entryScript: args.entryScript, ...(env !== undefined ? { environmentFile: env } : {}) };
+  } else if (!(await ws.registry.get(ref)).modelFile) {
+    const choice = await pickEntryScript(deps, ref, `Deploy ${ref} as ${name}: entry script`);
+    script = 'inferenceConfig' in choice ? { inferenceConfigPath: choice.inferenceConfig } : { entryScript: choice.entryScript, ...(choice.environmentFile !== undefined ? { environmentFile: choice.environmentFile } : {}) };
+  }
   const computeType = args.computeType ?? (await pickTarget(deps, `Deploy ${ref} as ${name}: target`));
   const authMode = args.authMode ?? (await pickAuthMode(deps, `Deploy ${ref} as ${name}: authentication`));
   deps.log.info(`Deploying ${ref} as service ${name} (${computeType}, auth ${authMode})`);
@@ -54,7 +70,7 @@ export async function deployModel(deps: CommandDeps, target?: unknown, rawArgs?:
         models: [ref],
         computeType,
         authMode,
-        ...(args.entryScript !== undefined ? { entryScript: args.entryScript } : {}),
+        ...script,
         ...dockerRunArgsFor(computeType, deps.settings()),
       },
       {

@@ -1,5 +1,7 @@
-// Modelport: Register Model: an .onnx file (explorer context menu, or a file picker) becomes a new version.
+// Modelport: Register Model: a model file (.onnx, .pkl, .joblib, .pt…) or a model folder (explorer context menu, or a
+// file picker) becomes a new version.
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { modelConfigPath } from '../../../core/modelConfigFile';
 import type { RegisteredModel } from '../../../core/registry/modelMeta';
@@ -52,8 +54,10 @@ export async function registerModel(deps: CommandDeps, target?: unknown, rawArgs
   const ws = deps.workspace();
   const file =
     pathOf(target) ??
-    required(await deps.ui.pickFile({ title: 'Register a Model: choose an ONNX model file', filters: { 'ONNX models': ['onnx'] }, defaultPath: ws.projectDir }));
-  const source = await chooseSource(deps, file, args.source);
+    required(await deps.ui.pickFile({ title: 'Register a Model: choose a model file', filters: { 'Model files': ['onnx', 'pkl', 'pickle', 'joblib', 'pt', 'pth', 'h5', 'keras'], 'All files': ['*'] }, defaultPath: ws.projectDir }));
+  // A folder chosen in the explorer is the model itself (registered under its own name, as Azure keeps it).
+  const isFolder = (await stat(file).catch(() => undefined))?.isDirectory() === true;
+  const source = isFolder ? file : await chooseSource(deps, file, args.source);
   const name =
     args.name ??
     required(await deps.ui.input({ title: 'Register a Model: name', prompt: 'Versions are numbered per name: registering the same name again adds a version.', value: suggestModelName(file), validate: validateModelNameInput }));
