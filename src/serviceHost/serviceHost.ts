@@ -7,7 +7,10 @@ import { basename, dirname } from 'node:path';
 import { errorMessage } from '../core/errors';
 import { hostPortOf } from '../core/services/host/serviceHostController';
 import { ServiceStore, type HostState, type StoredKeys } from '../core/services/serviceStore';
+import { hostLimitsFromEnv } from './hostLimits';
+import { hostTls } from './hostTls';
 import { ServiceProxy } from './proxy';
+import { watchOwnRecord } from './recordWatch';
 import type { InstanceFactories, InstanceFactory, ScoringInstance } from './scoringInstance';
 
 function log(line: string): void {
@@ -19,7 +22,14 @@ const restartDelaysMs = [1000, 2000, 5000, 10_000, 30_000];
 export async function runServiceHost(serviceDir: string, instances: InstanceFactories): Promise<number> {
   const name = basename(serviceDir);
   const store = new ServiceStore(dirname(dirname(serviceDir)));
-  const proxy = new ServiceProxy();
+  let proxy: ServiceProxy;
+  try {
+    proxy = new ServiceProxy({ limits: hostLimitsFromEnv(process.env), ...(await hostTls(store, name)) });
+  } catch (err) {
+    log(`cannot start: ${errorMessage(err)}`);
+    await store.writeHostState(name, { pid: process.pid, port: 0, state: 'Failed', detail: errorMessage(err), generation: 0, updatedTime: new Date().toISOString() }).catch(() => undefined);
+    return 1;
+  }
   let state: HostState = { pid: process.pid, port: 0, state: 'Transitioning', generation: 0, updatedTime: new Date().toISOString() };
   let stopping = false;
   let crashes = 0;
@@ -113,6 +123,7 @@ export async function runServiceHost(serviceDir: string, instances: InstanceFact
     if (old) {
       await old.inFlight.idle();
       await old.stop();
+      await proxy.retire(old);
       log(`generation ${old.generation} retired`);
     }
   };
@@ -159,12 +170,18 @@ export async function runServiceHost(serviceDir: string, instances: InstanceFact
           await current.stop();
         }
         await closed;
-        await report({ state: 'Stopped', instancePid: undefined, instanceContainer: undefined, debugPort: undefined, detail: 'Stopped by request.' });
+        // The folder may be gone (the host stops because its record was removed): nothing to report to then.
+        await report({ state: 'Stopped', instancePid: undefined, instanceContainer: undefined, debugPort: undefined, detail: 'Stopped by request.' }).catch(() => undefined);
         log('stopped');
         resolveExit(0);
       });
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    // A host whose record or workspace was removed (by hand, or by a delete that could not reach it) stops.
+    watchOwnRecord(store.recordFile(name), () => {
+      log('the service record is gone: stopping');
+      stop();
+    });
   });
 }
