@@ -63,7 +63,8 @@ export class ServiceProxy {
     this.limits = options.limits;
     this.admission = new Admission(options.limits);
     const serverOptions: http.ServerOptions = {
-      headersTimeout: options.limits.headersTimeoutMs,
+      // Node requires headersTimeout <= requestTimeout.
+      headersTimeout: Math.min(options.limits.headersTimeoutMs, options.limits.requestTimeoutMs),
       requestTimeout: options.limits.requestTimeoutMs,
       // Node checks the two timeouts above on this period (30 s by default).
       connectionsCheckingInterval: Math.min(1000, options.limits.headersTimeoutMs),
