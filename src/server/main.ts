@@ -6,6 +6,7 @@ import { createLogger, type Logger } from './logger';
 import { defaultWatchdogMs, type ServeOptions } from './options';
 import { EventLoopWatchdog, startupWatchdogMs } from './runtime/eventLoopWatchdog';
 import { InitFailedError } from './scoring/entryScript/entryScriptScorer';
+import { watchParentLink } from './parentLink';
 import { createService } from './service';
 
 export const exitCodes = { ok: 0, failure: 1, config: 2, initFailed: 3 } as const;
@@ -82,5 +83,6 @@ export async function serve(options: ServeOptions): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    watchParentLink(process.env, () => stop('End of the service host link (the host is gone)'));
   });
 }

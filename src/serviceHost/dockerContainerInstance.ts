@@ -2,6 +2,8 @@
 // run with its port published on a free loopback port, credentials passed through an owner-only env file that
 // is deleted once the container exists, logs followed into the service log. The host treats it exactly like a
 // process Instance: `ready` resolves with the port once the container answers GET /, `exited` when it stops.
+import type { ChildProcess } from 'node:child_process';
+import { startReaper } from './containerReaper';
 import { InFlight } from './inFlight';
 import { batchingEnv } from '../core/services/runtimeEnv';
 import { extraBuildArgs, extraRunArgs } from '../core/docker/engineArgs';
@@ -72,6 +74,7 @@ export class DockerContainerInstance implements ScoringInstance {
   private readonly lastLines: string[] = [];
   private resolveExited!: (code: number | null) => void;
   private stopping = false;
+  private reaper: ChildProcess | undefined;
 
   constructor(
     private readonly spec: DockerContainerSpec,
@@ -112,6 +115,7 @@ export class DockerContainerInstance implements ScoringInstance {
       throw err;
     }
     const id = this.containerId;
+    this.reaper = startReaper(this.spec.cliPath, id);
     void runner.run(logsCommand(id, { follow: true }), { onLine: (line) => this.remember(line), signal: this.follow.signal }).catch(() => undefined);
     void runner.run(waitCommand(id)).then(
       (code) => this.resolveExited(Number.isNaN(code) ? null : code),
@@ -196,6 +200,7 @@ export class DockerContainerInstance implements ScoringInstance {
     await runner.run(stopCommand(id, Math.ceil(graceMs / 1000))).catch(() => undefined);
     this.follow.abort();
     await runner.run(removeContainersCommand([id])).catch(() => undefined);
+    this.reaper?.stdin?.end();
     this.resolveExited(await this.exitCodeOr(null));
   }
 

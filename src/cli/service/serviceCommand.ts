@@ -6,6 +6,7 @@ import { deleteService } from './deleteService';
 import { deployService } from './deployService';
 import { exportDockerfile } from './exportDockerfile';
 import { listServices } from './listServices';
+import { pruneServices } from './pruneServices';
 import { serviceLogs } from './serviceLogs';
 import { genericServiceHint } from './serviceHints';
 import { regenerateKey, serviceKeys } from './serviceKeys';
@@ -13,7 +14,7 @@ import { serviceToken } from './serviceToken';
 import { showService } from './showService';
 import { updateService } from './updateService';
 
-const verbs: readonly Verb[] = [deployService, listServices, showService, serviceLogs, updateService, deleteService, serviceKeys, regenerateKey, serviceToken, exportDockerfile];
+const verbs: readonly Verb[] = [deployService, listServices, showService, serviceLogs, updateService, deleteService, serviceKeys, regenerateKey, serviceToken, exportDockerfile, pruneServices];
 
 export const serviceUsage = `Usage: modelport service <verb> [options]
 

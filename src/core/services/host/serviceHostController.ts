@@ -9,6 +9,7 @@ import { isProcessAlive } from '../../fs/processAlive';
 import { ConflictError, errorMessage } from '../../errors';
 import { DeploymentFailedError } from '../deploymentFailedError';
 import { followLines, tailLines } from '../logFile';
+import { listModelportProcesses, serviceDirEnv, stopModelportProcess } from './modelportProcesses';
 import type { ServiceRecord } from '../serviceRecord';
 import type { HostState, ServiceStore } from '../serviceStore';
 import type { StartedService, TargetRequest, TargetStatus } from '../target';
@@ -96,7 +97,8 @@ export class ServiceHostController {
       child = spawn(this.runtime.nodePath, [this.runtime.cliPath, 'service-host', this.store.dir(name)], {
         detached: true,
         stdio: ['ignore', fd, fd],
-        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        // The marker of Modelport's processes: the host and its children carry their service folder.
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', [serviceDirEnv]: this.store.dir(name) },
       });
     } finally {
       closeSync(fd);
@@ -183,14 +185,22 @@ export class ServiceHostController {
 
   async stop(record: ServiceRecord, options: LifecycleOptions): Promise<void> {
     const host = await this.hostAlive(record.name);
-    if (!host) return;
-    options.onProgress?.(`Stopping '${record.name}' (pid ${host.pid}): draining in-flight requests`);
-    process.kill(host.pid, 'SIGTERM');
-    const deadline = Date.now() + 20_000;
-    while (isProcessAlive(host.pid) && Date.now() < deadline) await sleep(pollMs);
-    if (isProcessAlive(host.pid)) {
-      process.kill(host.pid, 'SIGKILL');
-      if (host.instancePid && isProcessAlive(host.instancePid)) process.kill(host.instancePid, 'SIGKILL');
+    if (host) {
+      options.onProgress?.(`Stopping '${record.name}' (pid ${host.pid}): draining in-flight requests`);
+      process.kill(host.pid, 'SIGTERM');
+      const deadline = Date.now() + 20_000;
+      while (isProcessAlive(host.pid) && Date.now() < deadline) await sleep(pollMs);
+      if (isProcessAlive(host.pid)) {
+        process.kill(host.pid, 'SIGKILL');
+        if (host.instancePid && isProcessAlive(host.instancePid)) process.kill(host.instancePid, 'SIGKILL');
+      }
+    }
+    // Whatever else still runs for this service (a host its record lost track of, an instance whose host was
+    // killed): found by the marker in its environment, stopped by pid.
+    const dir = this.store.dir(record.name);
+    for (const p of (await listModelportProcesses()).filter((q) => q.serviceDir === dir)) {
+      options.onProgress?.(`Stopping a stray ${p.role} process of '${record.name}' (pid ${p.pid})`);
+      await stopModelportProcess(p);
     }
   }
 
