@@ -58,9 +58,12 @@ export class ServiceProxy {
   unavailableReason = 'The service is starting.';
   private readonly pools = new Map<ScoringInstance, Pools>();
   private readonly limits: HostLimits;
+  /** Whether the port serves HTTPS (fixed for the host's life). */
+  readonly tls: boolean;
 
   constructor(options: ProxyOptions) {
     this.limits = options.limits;
+    this.tls = options.tls !== undefined;
     this.admission = new Admission(options.limits);
     const serverOptions: http.ServerOptions = {
       // Node requires headersTimeout <= requestTimeout.

@@ -5,7 +5,8 @@
 // drains and stops. Its output is the service log.
 import { basename, dirname } from 'node:path';
 import { errorMessage } from '../core/errors';
-import { hostPortOf } from '../core/services/host/serviceHostController';
+import { endpointOf, hostPortOf } from '../core/services/host/serviceHostController';
+import type { ServiceRecord } from '../core/services/serviceRecord';
 import { ServiceStore, type HostState, type StoredKeys } from '../core/services/serviceStore';
 import { hostLimitsFromEnv } from './hostLimits';
 import { hostTls } from './hostTls';
@@ -46,8 +47,23 @@ export async function runServiceHost(serviceDir: string, instances: InstanceFact
     await store.writeHostState(name, state);
   };
 
-  const startInstance = async (): Promise<ScoringInstance> => {
+  /** What the service should run: a pending update's record (the CLI wrote it before signalling), else the record. */
+  const desired = async (): Promise<ServiceRecord> => {
     const record = await store.readRecord(name);
+    const pending = await store.readPending(name);
+    return pending && pending.record.generation > record.generation ? pending.record : record;
+  };
+
+  /** Once a generation serves, the record says so, whether or not the command that asked for it is still there. */
+  const promote = async (record: ServiceRecord): Promise<void> => {
+    const stored = await store.readRecord(name);
+    if (record.generation > stored.generation || stored.scoringUri === '') {
+      await store.writeRecord({ ...record, ...endpointOf(record, state.port), target: endpointOf(record, state.port).target ?? record.target });
+    }
+    await store.removePending(name, record.generation);
+  };
+
+  const startInstance = async (record: ServiceRecord): Promise<ScoringInstance> => {
     const keys: StoredKeys | undefined = record.authMode === 'none' ? undefined : await store.readKeys(name);
     const factory: InstanceFactory | undefined = instances[record.target.kind];
     if (!factory) throw new Error(`this service host cannot run '${record.target.kind}' instances`);
@@ -77,7 +93,8 @@ export async function runServiceHost(serviceDir: string, instances: InstanceFact
       queue = queue.then(async () => {
         if (stopping || proxy.current) return;
         try {
-          const next = await startInstance();
+          // A crashed instance is replaced by what the record says serves.
+          const next = await startInstance(await store.readRecord(name));
           proxy.current = next;
           crashes = 0;
           await report({ state: 'Healthy', detail: undefined, ...instanceFields(next), generation: next.generation });
@@ -104,26 +121,31 @@ export async function runServiceHost(serviceDir: string, instances: InstanceFact
 
   /** Start the new instance, check it, switch traffic to it, then let the old one finish and stop it. */
   const update = async (): Promise<void> => {
-    const record = await store.readRecord(name);
+    const record = await desired();
     if (record.generation === state.generation && proxy.current) return;
     log(`update to generation ${record.generation} requested`);
+    await report({ updating: record.generation });
     let next: ScoringInstance;
     try {
-      next = await startInstance();
+      if (Boolean(record.tls) !== proxy.tls) throw new Error(`sslEnabled cannot change on a running service (its port serves ${proxy.tls ? 'HTTPS' : 'HTTP'}): delete the service and deploy it again`);
+      next = await startInstance(record);
     } catch (err) {
       const reason = errorMessage(err);
       log(`update to generation ${record.generation} failed: ${reason}; the previous instance keeps serving`);
-      await report({ lastUpdate: { generation: record.generation, outcome: 'failed', reason } });
+      await store.removePending(name, record.generation).catch(() => undefined);
+      await report({ updating: undefined, lastUpdate: { generation: record.generation, outcome: 'failed', reason } });
       return;
     }
     const old = proxy.current;
     proxy.current = next;
-    await report({ state: 'Healthy', detail: undefined, generation: next.generation, ...instanceFields(next), lastUpdate: { generation: record.generation, outcome: 'succeeded' } });
+    await promote(record);
+    await report({ state: 'Healthy', detail: undefined, updating: undefined, generation: next.generation, ...instanceFields(next), lastUpdate: { generation: record.generation, outcome: 'succeeded' } });
     log(`generation ${record.generation} is serving`);
     if (old) {
       await old.inFlight.idle();
-      await old.stop();
+      // Its pooled keep-alive connections first, so the instance's own drain has nothing to wait for.
       await proxy.retire(old);
+      await old.stop();
       log(`generation ${old.generation} retired`);
     }
   };
@@ -142,8 +164,10 @@ export async function runServiceHost(serviceDir: string, instances: InstanceFact
   }
 
   try {
-    const first = await startInstance();
+    const wanted = await desired();
+    const first = await startInstance(wanted);
     proxy.current = first;
+    await promote(wanted);
     await report({ state: 'Healthy', generation: first.generation, ...instanceFields(first), detail: undefined });
     log('Healthy');
   } catch (err) {

@@ -4,6 +4,8 @@
 // records in host.json. This controller starts, watches, reloads and stops such hosts for both targets.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { get as httpsGet } from 'node:https';
 import { sleep } from '../../async/sleep';
 import { isProcessAlive } from '../../fs/processAlive';
 import { ConflictError, errorMessage } from '../../errors';
@@ -48,6 +50,30 @@ export function hostPortOf(record: ServiceRecord): number {
 
 function withHostPort(target: ServiceRecord['target'], port: number): ServiceRecord['target'] {
   return target.kind === 'local' || target.kind === 'docker' ? { ...target, port } : target;
+}
+
+/** Where a host on `port` answers: HTTPS when the record asks for TLS. */
+export function endpointOf(record: ServiceRecord, port: number): StartedService {
+  const origin = `${record.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  return { scoringUri: `${origin}/score`, swaggerUri: `${origin}/swagger.json`, target: withHostPort(record.target, port) };
+}
+
+/** GET / on the host's port (over TLS with the service's own certificate as the only trusted one). */
+async function healthCheck(record: ServiceRecord, port: number): Promise<number> {
+  if (!record.tls) {
+    const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    return res.status;
+  }
+  const ca = await readFile(record.tls.certificate);
+  return new Promise((resolve, reject) => {
+    const req = httpsGet({ host: '127.0.0.1', port, path: '/', ca, checkServerIdentity: () => undefined, timeout: 2000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+  });
 }
 
 export class ServiceHostController {
@@ -129,12 +155,9 @@ export class ServiceHostController {
     if (host.state !== 'Healthy') {
       throw new DeploymentFailedError(`Deployment of '${name}' failed: ${host.detail ?? 'unknown reason'}`, await this.logTail(name));
     }
-    options.onProgress?.(`Healthy: http://127.0.0.1:${host.port}/score`);
-    return {
-      scoringUri: `http://127.0.0.1:${host.port}/score`,
-      swaggerUri: `http://127.0.0.1:${host.port}/swagger.json`,
-      target: withHostPort(record.target, host.port),
-    };
+    const endpoint = endpointOf(record, host.port);
+    options.onProgress?.(`Healthy: ${endpoint.scoringUri}`);
+    return endpoint;
   }
 
   async status(record: ServiceRecord): Promise<TargetStatus> {
@@ -142,21 +165,22 @@ export class ServiceHostController {
       return { state: 'Failed' as const, detail: errorMessage(err), pid: -1, debugPort: undefined };
     });
     if (!host) return { state: 'Stopped', detail: 'The service has never started.' };
-    if (host.pid === -1) return { state: host.state, detail: host.detail };
+    if (!('generation' in host)) return { state: host.state, detail: host.detail };
     if (!isProcessAlive(host.pid)) {
       if (host.state === 'Failed') return { state: 'Failed', detail: host.detail };
       return { state: 'Stopped', detail: `The service is not running (stopped, or the machine restarted). Run 'modelport service update ${record.name}' to start it again.` };
     }
-    if (host.state !== 'Healthy') return { state: host.state, detail: host.detail };
+    const known = { servingGeneration: host.generation, ...(host.port > 0 ? { endpoint: endpointOf(record, host.port) } : {}) };
+    if (host.state !== 'Healthy') return { state: host.state, detail: host.detail, ...known };
+    if (host.updating !== undefined) return { state: 'Transitioning', detail: `Starting generation ${host.updating} beside generation ${host.generation}, which serves meanwhile.`, ...known };
     // The host says Healthy: ask the service itself, briefly.
     const debugPort = record.debug ? host.debugPort : undefined;
     try {
-      const res = await fetch(`http://127.0.0.1:${host.port}/`, { signal: AbortSignal.timeout(2000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return { state: 'Healthy', detail: undefined, ...(debugPort !== undefined ? { debugPort } : {}) };
-      return { state: 'Unhealthy', detail: `The health check answered ${res.status}.` };
+      const status = await healthCheck(record, host.port);
+      if (status === 200) return { state: 'Healthy', detail: undefined, ...known, ...(debugPort !== undefined ? { debugPort } : {}) };
+      return { state: 'Unhealthy', detail: `The health check answered ${status}.`, ...known };
     } catch (err) {
-      return { state: 'Unhealthy', detail: `The health check failed: ${errorMessage(err)}` };
+      return { state: 'Unhealthy', detail: `The health check failed: ${errorMessage(err)}`, ...known };
     }
   }
 
