@@ -29,6 +29,13 @@ Options:
   --graph-optimization LEVEL     disabled | basic | extended | all        env MODELPORT_GRAPH_OPTIMIZATION
   --inference-workers N          worker threads running each model, default 0 (the main thread)
                                                                           env MODELPORT_INFERENCE_WORKERS
+  --max-rows N                   rows per request, default 10000 (413 beyond)  env MODELPORT_MAX_ROWS
+  --max-tensor-bytes N           decoded input bytes per request, default 64 MiB
+                                                                          env MODELPORT_MAX_TENSOR_BYTES
+  --max-images N                 images per request, default 32           env MODELPORT_MAX_IMAGES
+  --max-concurrent-requests N    scoring requests run at once, default no limit
+                                                                          env MODELPORT_MAX_CONCURRENT_REQUESTS
+  --max-queue-wait-ms N          wait for a slot before 503, default 500  env MODELPORT_MAX_QUEUE_WAIT_MS
 
 Authentication comes from the environment only (never the command line, which others can read):
   MODELPORT_AUTH_MODE=key with MODELPORT_PRIMARY_KEY / MODELPORT_SECONDARY_KEY, or
@@ -55,6 +62,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
       'intra-op-threads': { type: 'string' },
       'graph-optimization': { type: 'string' },
       'inference-workers': { type: 'string' },
+      'max-rows': { type: 'string' },
+      'max-tensor-bytes': { type: 'string' },
+      'max-images': { type: 'string' },
+      'max-concurrent-requests': { type: 'string' },
+      'max-queue-wait-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -83,6 +95,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
         intraOpThreads: values['intra-op-threads'],
         graphOptimization: values['graph-optimization'],
         workers: values['inference-workers'],
+      },
+      limits: {
+        maxRows: values['max-rows'],
+        maxTensorBytes: values['max-tensor-bytes'],
+        maxImages: values['max-images'],
+        maxConcurrent: values['max-concurrent-requests'],
+        maxQueueWaitMs: values['max-queue-wait-ms'],
       },
     },
     process.env,

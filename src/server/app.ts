@@ -10,6 +10,8 @@ import { registerAzureMlRoutes } from './routes/azureml';
 import { registerMetricsRoute } from './routes/metrics';
 import { registerV2Routes } from './routes/v2';
 import { NotFoundError } from '../core/errors';
+import { ConcurrencyGate } from './http/concurrencyGate';
+import { limitsOf } from './options';
 
 function routeLabel(req: FastifyRequest): string {
   return req.routeOptions.url ?? 'unmatched';
@@ -58,6 +60,20 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     req.mpLogger = logger.child(req.mpIds.requestId);
     reply.headers(requestIdHeaders(req.mpIds));
   });
+
+  // maxConcurrentRequestsPerContainer / maxQueueWaitMs, for the routes that run the model or the entry script.
+  const limits = limitsOf(options);
+  if (limits.maxConcurrent !== undefined) {
+    const gate = new ConcurrencyGate(limits.maxConcurrent, limits.maxQueueWaitMs);
+    app.addHook('preHandler', async (req, reply) => {
+      const path = req.url.split('?')[0] ?? '';
+      const scoring = (path === '/score' && (req.method === 'POST' || req.method === 'GET')) || (req.method === 'POST' && path.startsWith('/v2/') && path.endsWith('/infer'));
+      if (!scoring) return;
+      const release = await gate.enter();
+      reply.raw.once('close', release);
+      reply.raw.once('finish', release);
+    });
+  }
 
   app.addHook('onResponse', async (req, reply) => {
     metrics.inFlight.add(-1);

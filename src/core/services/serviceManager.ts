@@ -35,6 +35,8 @@ interface CommonSettings {
   debug: boolean;
   batching: ServiceRecord['batching'];
   environment: ServiceRecord['environment'];
+  tls: ServiceRecord['tls'];
+  limits: ServiceRecord['limits'];
 }
 
 /** An update still pending after this long was abandoned, whatever its pid says. */
@@ -103,6 +105,8 @@ export class ServiceManager implements ServiceLifecycle {
       s.timeoutMs = config.scoringTimeoutMs;
       s.configKeys = config.keys;
       s.batching = config.batching;
+      s.tls = config.sslEnabled && config.sslCertificate && config.sslKey ? { certificate: config.sslCertificate, key: config.sslKey } : undefined;
+      s.limits = Object.keys(config.limits).length > 0 ? config.limits : undefined;
     }
     if (req.debug !== undefined) s.debug = req.debug;
     if (req.computeType) s.computeType = req.computeType;
@@ -142,6 +146,8 @@ export class ServiceManager implements ServiceLifecycle {
       debug: false,
       batching: undefined,
       environment: undefined,
+      tls: undefined,
+      limits: undefined,
     });
     const target = await this.target(common.computeType);
     const targetSettings = target.settings(targetRequest, undefined);
@@ -167,6 +173,8 @@ export class ServiceManager implements ServiceLifecycle {
       ...(common.debug ? { debug: true } : {}),
       ...(common.batching ? { batching: common.batching } : {}),
       ...(common.environment ? { environment: common.environment } : {}),
+      ...(common.tls ? { tls: common.tls } : {}),
+      ...(common.limits ? { limits: common.limits } : {}),
       target: targetSettings,
     };
     const keys = this.newKeys(common.configKeys);
@@ -198,6 +206,8 @@ export class ServiceManager implements ServiceLifecycle {
       debug: current.debug ?? false,
       batching: current.batching,
       environment: current.environment,
+      tls: current.tls,
+      limits: current.limits,
     });
     if (common.computeType !== current.target.kind) {
       throw new ConflictError(`Service '${name}' runs on '${current.target.kind}'; an update cannot move it to '${common.computeType}'. Deploy a new service instead.`);
@@ -215,6 +225,8 @@ export class ServiceManager implements ServiceLifecycle {
       debug: common.debug || undefined,
       batching: common.batching,
       environment: common.environment,
+      tls: common.tls,
+      limits: common.limits,
       target: target.settings(targetRequest, current.target),
       updatedTime: new Date().toISOString(),
       generation: current.generation + 1,
