@@ -88,7 +88,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.setErrorHandler(async (err, req, reply) => {
     const wire = toWireError(err, options.maxBodyBytes);
     const log = req.mpLogger ?? logger;
-    if (wire.internal) log.error(`${req.method} ${req.url.split('?')[0]} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    const cause = err instanceof Error && err.cause instanceof Error ? ` (cause: ${err.cause.message})` : '';
+    if (wire.internal) log.error(`${req.method} ${req.url.split('?')[0]} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}${cause}`);
     else log.debug(`${req.method} ${req.url.split('?')[0]} → ${wire.status}: ${wire.message}`);
     return reply.code(wire.status).type('application/json').send(JSON.stringify(wireBody(req.url, wire.message)));
   });

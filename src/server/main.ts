@@ -7,6 +7,7 @@ import { defaultWatchdogMs, type ServeOptions } from './options';
 import { EventLoopWatchdog, startupWatchdogMs } from './runtime/eventLoopWatchdog';
 import { InitFailedError } from './scoring/entryScript/entryScriptScorer';
 import { watchParentLink } from './parentLink';
+import { containUnhandledRejections } from './scoring/entryScript/requestScope';
 import { createService } from './service';
 
 export const exitCodes = { ok: 0, failure: 1, config: 2, initFailed: 3 } as const;
@@ -33,6 +34,7 @@ function startWatchdog(options: ServeOptions, logger: Logger): EventLoopWatchdog
 
 export async function serve(options: ServeOptions): Promise<number> {
   const logger = createLogger(options.logLevel);
+  containUnhandledRejections((message) => logger.error(message));
   const watchdog = startWatchdog(options, logger);
   const exit = async (code: number): Promise<number> => {
     await watchdog?.stop();
