@@ -2,7 +2,8 @@
 // (keys.json, owner-only), what the running host reports (host.json) and the log (service.log). Every file
 // is replaced atomically, so a reader never sees half of one.
 import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { secretsDirOf } from './secretsDir';
 import { z } from 'zod';
 import { writeFileAtomic } from '../fs/atomicWrite';
 import { BadRequestError, ConfigError, ConflictError, NotFoundError, errorMessage } from '../errors';
@@ -62,7 +63,12 @@ export class ServiceStore {
   hostFile(name: string): string {
     return join(this.dir(name), 'host.json');
   }
+  /** Credentials live outside the workspace (secretsDir.ts), so committing the workspace never commits them. */
   keysFile(name: string): string {
+    return join(secretsDirOf(this.workspaceDir), 'services', name, 'keys.json');
+  }
+  /** Where Modelport 0.1 kept them, inside the workspace: moved out on first read. */
+  legacyKeysFile(name: string): string {
     return join(this.dir(name), 'keys.json');
   }
   logFile(name: string): string {
@@ -144,7 +150,8 @@ export class ServiceStore {
   }
 
   async writeRecord(record: ServiceRecord): Promise<void> {
-    await writeFileAtomic(this.recordFile(record.name), JSON.stringify(record, null, 2) + '\n');
+    // Owner-only: the record holds the inference config's environment variables, which may be secrets.
+    await writeFileAtomic(this.recordFile(record.name), JSON.stringify(record, null, 2) + '\n', 0o600);
   }
 
   readPending(name: string): Promise<PendingRecord | undefined> {
@@ -175,18 +182,27 @@ export class ServiceStore {
   }
 
   async readKeys(name: string): Promise<StoredKeys> {
-    const keys = await this.readJson(this.keysFile(name), keysSchema, 'keys file');
+    let keys = await this.readJson(this.keysFile(name), keysSchema, 'keys file');
+    if (!keys) {
+      keys = await this.readJson(this.legacyKeysFile(name), keysSchema, 'keys file');
+      if (keys) {
+        await this.writeKeys(name, keys);
+        await rm(this.legacyKeysFile(name), { force: true });
+      }
+    }
     if (!keys) throw new NotFoundError(`Service '${name}' has no keys file.`);
     return keys;
   }
 
   /** Readable and writable by the owner alone. */
   async writeKeys(name: string, keys: StoredKeys): Promise<void> {
+    await mkdir(dirname(this.keysFile(name)), { recursive: true, mode: 0o700 });
     await writeFileAtomic(this.keysFile(name), JSON.stringify(keys, null, 2) + '\n', 0o600);
   }
 
   async remove(name: string): Promise<void> {
     await rm(this.dir(name), { recursive: true, force: true });
+    await rm(dirname(this.keysFile(name)), { recursive: true, force: true });
   }
 }
 
