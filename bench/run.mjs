@@ -6,7 +6,7 @@
 // The Python runtime (a score.py in Modelport's Python workers) is measured against the same Flask/gunicorn peer
 // running the same unchanged score.py, with the same number of workers.
 //
-//   node bench/run.mjs [--quick] [--no-write] [--only limit,modelport,peer,python] [--duration-ms N]
+//   node bench/run.mjs [--quick] [--no-write] [--only limit,modelport,peer,python,soak] [--duration-ms N] [--soak-ms N]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -22,7 +22,9 @@ const value = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = flag('--quick');
-const only = new Set((value('--only') ?? 'limit,modelport,peer,python').split(','));
+const only = new Set((value('--only') ?? 'limit,modelport,peer,python,soak').split(','));
+let soakFailed = false;
+const soakMs = Number(value('--soak-ms') ?? (quick ? 10_000 : 30_000));
 const durationMs = Number(value('--duration-ms') ?? (quick ? 1000 : 2000));
 const warmupMs = quick ? 300 : 600;
 const concurrencies = [1, 8, 32];
@@ -220,6 +222,61 @@ async function benchModelport(cli) {
   }
   await Promise.all(Object.values(servers).flatMap((m) => Object.values(m)).map((s) => stop(s.child)));
   return rows;
+}
+
+// ---------------------------------------------------------------------------------------------- the soak
+
+function rssMiB(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Least-squares slope of y over x. */
+function slope(points) {
+  const n = points.length;
+  const mx = points.reduce((a, p) => a + p.x, 0) / n;
+  const my = points.reduce((a, p) => a + p.y, 0) / n;
+  const num = points.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0);
+  const den = points.reduce((a, p) => a + (p.x - mx) ** 2, 0);
+  return den === 0 ? 0 : num / den;
+}
+
+/**
+ * A short soak: steady load on one server (tabular and image requests alternating, concurrency 8) in slices,
+ * the server's resident memory sampled after each slice. Reports requests, errors and the memory slope over the
+ * second half (MiB per minute), where a leak shows and start-up growth does not.
+ */
+async function benchSoak(cli) {
+  const slices = Math.max(4, Math.round(soakMs / 2000));
+  const sliceMs = Math.round(soakMs / slices);
+  const server = await serveModelport(cli, `iris=${irisDir}`, []);
+  const samples = [];
+  let requests = 0;
+  let errors = 0;
+  let firstError;
+  const t0 = Date.now();
+  for (let i = 0; i < slices; i++) {
+    const r = await load({ url: `${server.url}/score`, headers: { 'content-type': 'application/json' }, bodies: tabularBodies, concurrency: 8, warmupMs: 0, durationMs: sliceMs });
+    requests += r.requests;
+    errors += r.errors;
+    firstError ??= r.firstError;
+    samples.push({ x: (Date.now() - t0) / 60_000, y: rssMiB(server.child.pid) });
+  }
+  await stop(server.child);
+  const tail = samples.slice(Math.floor(samples.length / 2));
+  const result = { seconds: (Date.now() - t0) / 1000, requests, errors, firstError, rssStart: samples[0]?.y, rssEnd: samples.at(-1)?.y, slopeMiBPerMin: slope(tail) };
+  console.log(`  soak: ${requests} requests in ${fmt(result.seconds, 0)} s, ${errors} errors, RSS ${fmt(result.rssStart, 0)} → ${fmt(result.rssEnd, 0)} MiB, slope ${fmt(result.slopeMiBPerMin, 2)} MiB/min over the second half`);
+  return result;
+}
+
+function soakText(s) {
+  if (!s) return '';
+  return [
+    '',
+    '## Soak',
+    '',
+    `Steady tabular load (iris, concurrency 8) for ${fmt(s.seconds, 0)} s against one \`modelport serve\`: ${s.requests} requests, ${s.errors} errors${s.firstError ? ` (first: ${s.firstError})` : ''}; resident memory ${fmt(s.rssStart, 0)} MiB after the first slice, ${fmt(s.rssEnd, 0)} MiB at the end, slope ${fmt(s.slopeMiBPerMin, 2)} MiB/min over the second half (a leak shows as a steady positive slope).`,
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------- the peer
@@ -473,9 +530,16 @@ async function main() {
       peer = await benchPeer(peerInfo);
     }
   }
+  let soak;
+  if (only.has('soak')) {
+    console.log('soak');
+    soak = await benchSoak(await bundleServer());
+    // A soak with errors fails the run: steady valid load must never fail a request.
+    soakFailed = soak.errors > 0;
+  }
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   const { text: onnxText } = report(m, limits, mp, peer, peerInfo);
-  const text = `${onnxText}\n${pythonReport(pyRows, pyInfo)}`;
+  const text = `${onnxText}\n${pythonReport(pyRows, pyInfo)}` + soakText(soak);
   console.log('\n' + text);
   if (!flag('--no-write')) {
     const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
@@ -502,7 +566,7 @@ mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
 main().then(
   () => {
     stopAll();
-    process.exit(0);
+    process.exit(soakFailed ? 1 : 0);
   },
   (err) => {
     console.error(err);

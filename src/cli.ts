@@ -13,6 +13,7 @@ import { DockerCliRunner } from './core/docker/dockerCliRunner';
 import { runServiceHost } from './serviceHost/serviceHost';
 import { processInstances } from './serviceHost/processInstanceSpec';
 import { dockerContainerInstances } from './serviceHost/dockerContainerInstance';
+import { runReaper } from './serviceHost/containerReaper';
 
 /** `deploy, list, …`, wrapped under the summary column. */
 function verbNames(verbs: ReadonlyArray<{ name: string }>): string {
@@ -63,6 +64,12 @@ async function main(argv: string[]): Promise<number> {
         local: processInstances({ nodePath: process.execPath, cliPath: __filename }),
         docker: dockerContainerInstances(__filename, new DockerCliRunner()),
       });
+    }
+    case 'reap-container': {
+      // Internal: removes a container once the service host that started it is gone (see containerReaper.ts).
+      const [id] = rest;
+      if (!id) throw new ConfigError('reap-container needs a container id.');
+      return runReaper(id, new DockerCliRunner());
     }
     case 'version':
     case '--version':

@@ -33,6 +33,13 @@ Options:
   --python PATH                  the interpreter that runs a score.py, default python3 on PATH
                                                                           env MODELPORT_PYTHON
   --workers N                    Python worker processes for a score.py, default 1  env WORKER_COUNT
+  --max-rows N                   rows per request, default 10000 (413 beyond)  env MODELPORT_MAX_ROWS
+  --max-tensor-bytes N           decoded input bytes per request, default 64 MiB
+                                                                          env MODELPORT_MAX_TENSOR_BYTES
+  --max-images N                 images per request, default 32           env MODELPORT_MAX_IMAGES
+  --max-concurrent-requests N    scoring requests run at once, default no limit
+                                                                          env MODELPORT_MAX_CONCURRENT_REQUESTS
+  --max-queue-wait-ms N          wait for a slot before 503, default 500  env MODELPORT_MAX_QUEUE_WAIT_MS
 
 Authentication comes from the environment only (never the command line, which others can read):
   MODELPORT_AUTH_MODE=key with MODELPORT_PRIMARY_KEY / MODELPORT_SECONDARY_KEY, or
@@ -61,6 +68,11 @@ export async function serveCommand(argv: string[]): Promise<number> {
       'inference-workers': { type: 'string' },
       python: { type: 'string' },
       workers: { type: 'string' },
+      'max-rows': { type: 'string' },
+      'max-tensor-bytes': { type: 'string' },
+      'max-images': { type: 'string' },
+      'max-concurrent-requests': { type: 'string' },
+      'max-queue-wait-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -91,6 +103,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
         workers: values['inference-workers'],
       },
       python: { python: values.python, workers: values.workers },
+      limits: {
+        maxRows: values['max-rows'],
+        maxTensorBytes: values['max-tensor-bytes'],
+        maxImages: values['max-images'],
+        maxConcurrent: values['max-concurrent-requests'],
+        maxQueueWaitMs: values['max-queue-wait-ms'],
+      },
     },
     process.env,
   );

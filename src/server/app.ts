@@ -15,6 +15,8 @@ import { modelportVersion } from '../core/version';
 const serverVersion = `modelport/${modelportVersion}`;
 /** werkzeug's wording, which clients of Azure ML services see for an unknown path. */
 const notFoundMessage = 'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.';
+import { ConcurrencyGate } from './http/concurrencyGate';
+import { limitsOf } from './options';
 
 function routeLabel(req: FastifyRequest): string {
   return req.routeOptions.url ?? 'unmatched';
@@ -65,6 +67,20 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     reply.headers(requestIdHeaders(req.mpIds));
   });
 
+  // maxConcurrentRequestsPerContainer / maxQueueWaitMs, for the routes that run the model or the entry script.
+  const limits = limitsOf(options);
+  if (limits.maxConcurrent !== undefined) {
+    const gate = new ConcurrencyGate(limits.maxConcurrent, limits.maxQueueWaitMs);
+    app.addHook('preHandler', async (req, reply) => {
+      const path = req.url.split('?')[0] ?? '';
+      const scoring = (path === '/score' && (req.method === 'POST' || req.method === 'GET')) || (req.method === 'POST' && path.startsWith('/v2/') && path.endsWith('/infer'));
+      if (!scoring) return;
+      const release = await gate.enter();
+      reply.raw.once('close', release);
+      reply.raw.once('finish', release);
+    });
+  }
+
   app.addHook('onResponse', async (req, reply) => {
     metrics.inFlight.add(-1);
     const seconds = Number(process.hrtime.bigint() - req.mpStart) / 1e9;
@@ -78,7 +94,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.setErrorHandler(async (err, req, reply) => {
     const wire = toWireError(err, options.maxBodyBytes);
     const log = req.mpLogger ?? logger;
-    if (wire.internal) log.error(`${req.method} ${req.url.split('?')[0]} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    const cause = err instanceof Error && err.cause instanceof Error ? ` (cause: ${err.cause.message})` : '';
+    if (wire.internal) log.error(`${req.method} ${req.url.split('?')[0]} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}${cause}`);
     else log.debug(`${req.method} ${req.url.split('?')[0]} → ${wire.status}: ${wire.message}`);
     return reply.code(wire.status).type('application/json').send(JSON.stringify(wireBody(req.url, wire.message)));
   });

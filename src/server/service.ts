@@ -8,7 +8,7 @@ import type { Logger } from './logger';
 import { ServiceMetrics } from './metrics';
 import { ModelSet } from './models/modelSet';
 import { resolveModelSources } from './models/modelSources';
-import type { ServeOptions } from './options';
+import { limitsOf, type ServeOptions } from './options';
 import { runtimeOptionsFromEnv } from './runtime/sessionOptions';
 import { EntryScriptScorer } from './scoring/entryScript/entryScriptScorer';
 import { OnnxScorer } from './scoring/onnx/onnxScorer';
@@ -61,7 +61,7 @@ export async function createService(options: ServeOptions, logger: Logger, env: 
       const first = models.first;
       if (!first) throw new ConfigError(`No model found in ${options.modelDir}.`);
       if (models.models.length > 1) logger.info(`POST /score scores ${first.name}:${first.version}; every model is reachable through /v2/models/{name}.`);
-      const onnxScorer = new OnnxScorer(first, logger);
+      const onnxScorer = new OnnxScorer(first, logger, limitsOf(options));
       await onnxScorer.warmUp(logger);
       scorer = onnxScorer;
     }

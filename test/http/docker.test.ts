@@ -178,6 +178,16 @@ describe('docker target', { skip }, () => {
     assert.equal(docker('image', 'ls', '-q', 'modelport/fashion-dk:1'), '', 'the old image is gone');
   });
 
+  test('kill -9 of the host: its reaper removes the container (no orphan), and update brings the service back', async () => {
+    const host = await new ServiceStore(ws).readHostState('fashion-dk');
+    assert.ok(host?.instanceContainer && containersOf('fashion-dk') !== '');
+    process.kill(host.pid, 'SIGKILL');
+    const deadline = Date.now() + 60_000;
+    while (containersOf('fashion-dk') !== '' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    assert.equal(containersOf('fashion-dk'), '', 'the container went with its host');
+    assert.equal((await manager.update('fashion-dk', {})).state, 'Healthy');
+  });
+
   test('Debug in Docker: a breakpoint in run() of a TypeScript entry script pauses a real request', async () => {
     deployed.add('debug-dk');
     const svc = await manager.deploy({ name: 'debug-dk', models: [], entryScript: join(src, 'score.ts'), sourceDir: src, computeType: 'docker', debug: true });

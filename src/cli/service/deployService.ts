@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { commonOptions, onePositional } from '../common/args';
 import type { CliIo } from '../common/io';
 import { writeJson } from '../common/output';
+import { maskSecrets } from './maskSecrets';
 import type { Verb } from '../common/verb';
 import { deployFlags, deployFlagsHelp, parseComputeType, portFlag, requestFromFlags } from './deployOptions';
 import { formatService } from './formatService';
@@ -60,7 +61,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
       { onProgress: progressTo(io, values.quiet) },
     )
     .catch(failureOnce(values.quiet));
-  if (values.json) writeJson(io.stdout, status);
+  if (values.json) writeJson(io.stdout, maskSecrets(status, false));
   else io.stdout.write(formatService(status));
   return 0;
 }

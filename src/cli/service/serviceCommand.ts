@@ -6,6 +6,7 @@ import { deleteService } from './deleteService';
 import { deployService } from './deployService';
 import { exportDockerfile } from './exportDockerfile';
 import { listServices } from './listServices';
+import { pruneServices } from './pruneServices';
 import { serviceLogs } from './serviceLogs';
 import { genericServiceHint } from './serviceHints';
 import { regenerateKey, serviceKeys } from './serviceKeys';
@@ -15,7 +16,7 @@ import { startService, stopService } from './stopService';
 import { updateService } from './updateService';
 
 /** In the order `--help` lists them. */
-export const serviceVerbs: readonly Verb[] = [deployService, listServices, showService, serviceLogs, updateService, stopService, startService, deleteService, serviceKeys, regenerateKey, serviceToken, exportDockerfile];
+export const serviceVerbs: readonly Verb[] = [deployService, listServices, showService, serviceLogs, updateService, stopService, startService, deleteService, serviceKeys, regenerateKey, serviceToken, exportDockerfile, pruneServices];
 
 export const serviceUsage = `Usage: modelport service <verb> [options]
 

@@ -6,6 +6,7 @@ import { generateKey, signToken, tokenLifetimeMs } from '../auth/credentials';
 import { loadDeploymentConfig, loadInferenceConfig } from '../config/loadConfig';
 import { deploymentDefaults, type DeploymentConfig } from '../config/deploymentConfig';
 import { BadRequestError, ConfigError, ConflictError, errorMessage } from '../errors';
+import { isProcessAlive } from '../fs/processAlive';
 import type { ModelRegistry } from '../registry/modelRegistry';
 import { isPythonEntryScript, preparePython } from '../python/preparePython';
 import { refuseUnservableModels } from './servableModels';
@@ -37,7 +38,12 @@ interface CommonSettings {
   batching: ServiceRecord['batching'];
   environment: ServiceRecord['environment'];
   python: ServiceRecord['python'];
+  tls: ServiceRecord['tls'];
+  limits: ServiceRecord['limits'];
 }
+
+/** An update still pending after this long was abandoned, whatever its pid says. */
+const abandonedAfterMs = 60 * 60 * 1000;
 
 /** How long a listing waits for one target's answer about one service. */
 const defaultStatusTimeoutMs = 10_000;
@@ -105,6 +111,8 @@ export class ServiceManager implements ServiceLifecycle {
       s.timeoutMs = config.scoringTimeoutMs;
       s.configKeys = config.keys;
       s.batching = config.batching;
+      s.tls = config.sslEnabled && config.sslCertificate && config.sslKey ? { certificate: config.sslCertificate, key: config.sslKey } : undefined;
+      s.limits = Object.keys(config.limits).length > 0 ? config.limits : undefined;
     }
     if (req.debug !== undefined) s.debug = req.debug;
     if (req.computeType) s.computeType = req.computeType;
@@ -159,6 +167,8 @@ export class ServiceManager implements ServiceLifecycle {
       batching: undefined,
       environment: undefined,
       python: undefined,
+      tls: undefined,
+      limits: undefined,
     });
     const target = await this.target(common.computeType);
     const targetSettings = target.settings(targetRequest, undefined);
@@ -187,6 +197,8 @@ export class ServiceManager implements ServiceLifecycle {
       ...(common.batching ? { batching: common.batching } : {}),
       ...(common.environment ? { environment: common.environment } : {}),
       ...(python ? { python } : {}),
+      ...(common.tls ? { tls: common.tls } : {}),
+      ...(common.limits ? { limits: common.limits } : {}),
       target: targetSettings,
     };
     await target.preflight?.(record);
@@ -210,7 +222,9 @@ export class ServiceManager implements ServiceLifecycle {
   }
 
   async update(name: string, changes: Partial<Omit<DeployRequest, 'name'>>, options: LifecycleOptions = {}): Promise<ServiceStatus> {
-    const current = await this.store.readRecord(name);
+    const current = await this.repair(await this.store.readRecord(name));
+    const inProgress = await this.store.readPending(name);
+    if (inProgress) throw new ConflictError(`Service '${name}' is being updated to generation ${inProgress.record.generation} (process ${inProgress.writerPid}). Wait for it to finish.`);
     const { common, target: targetRequest } = await this.settings({ ...changes, name }, {
       computeType: current.target.kind,
       entryScript: current.entryScript,
@@ -223,6 +237,8 @@ export class ServiceManager implements ServiceLifecycle {
       batching: current.batching,
       environment: current.environment,
       python: current.python,
+      tls: current.tls,
+      limits: current.limits,
     });
     if (common.computeType !== current.target.kind) {
       throw new ConflictError(`Service '${name}' runs on '${current.target.kind}'; an update cannot move it to '${common.computeType}'. Deploy a new service instead.`);
@@ -243,29 +259,61 @@ export class ServiceManager implements ServiceLifecycle {
       batching: common.batching,
       environment: common.environment,
       python,
+      tls: common.tls,
+      limits: common.limits,
       target: target.settings(targetRequest, current.target),
       updatedTime: new Date().toISOString(),
       generation: current.generation + 1,
     };
     const keys = await this.store.readKeys(name);
-    await this.store.writeRecord(next);
+    // The record describes what serves: the next generation waits beside it (service.pending.json) until it
+    // serves, so an update that fails, or a CLI killed at any point, never leaves the record ahead of the service.
+    await this.store.writePending({ writerPid: process.pid, startedTime: new Date().toISOString(), record: next });
+    let done: ServiceRecord;
     try {
       if (await target.isRunning(current)) {
         await target.reload(next, keys, options);
+        done = next;
       } else {
         options.onProgress?.(`Service '${name}' is not running: starting it`);
         const started = await target.start(next, keys, options);
-        await this.store.writeRecord({ ...next, scoringUri: started.scoringUri, swaggerUri: started.swaggerUri, target: started.target ?? next.target });
+        done = { ...next, scoringUri: started.scoringUri, swaggerUri: started.swaggerUri, target: started.target ?? next.target };
       }
     } catch (err) {
-      // The record describes what runs: an update that did not take leaves the previous record.
-      await this.store.writeRecord({ ...current, generation: next.generation });
+      await this.store.removePending(name, next.generation);
       throw err;
     }
+    await this.store.writeRecord(done);
+    await this.store.removePending(name, next.generation);
     return this.get(name);
   }
 
-  private async statusOf(record: ServiceRecord, timeoutMs?: number): Promise<ServiceStatus> {
+  /**
+   * Finishes what an interrupted command left, from what the target says serves: a pending update whose process
+   * is gone becomes the record if its generation serves, and is dropped otherwise; a record that a killed deploy
+   * left without its endpoint gets it. Returns the record as it now is.
+   */
+  private async repair(record: ServiceRecord, known?: TargetStatus): Promise<ServiceRecord> {
+    const pending = await this.store.readPending(record.name);
+    // An update's process is gone (or so old that its pid may belong to another process now).
+    const abandoned = pending !== undefined && (!isProcessAlive(pending.writerPid) || Date.now() - Date.parse(pending.startedTime) > abandonedAfterMs);
+    if (!abandoned && record.scoringUri !== '') return record;
+    const status = known ?? (await (await this.target(record.target.kind)).status(record));
+    let repaired = record;
+    // Transitioning: the target is still moving (a host finishing an update its CLI no longer waits for).
+    if (pending && abandoned && status.state !== 'Transitioning') {
+      if (status.servingGeneration === pending.record.generation) repaired = { ...pending.record, scoringUri: pending.record.scoringUri || record.scoringUri, swaggerUri: pending.record.swaggerUri || record.swaggerUri };
+      await this.store.removePending(record.name, pending.record.generation);
+    }
+    if (repaired.scoringUri === '' && status.endpoint && status.state === 'Healthy') {
+      repaired = { ...repaired, scoringUri: status.endpoint.scoringUri, swaggerUri: status.endpoint.swaggerUri, target: status.endpoint.target ?? repaired.target };
+    }
+    if (repaired !== record) await this.store.writeRecord(repaired);
+    return repaired;
+  }
+
+  private async statusOf(stored: ServiceRecord, timeoutMs?: number): Promise<ServiceStatus> {
+    let record = stored;
     const target = await this.target(record.target.kind);
     let status: TargetStatus;
     if (timeoutMs === undefined) {
@@ -277,6 +325,9 @@ export class ServiceManager implements ServiceLifecycle {
       });
       status = await Promise.race([target.status(record), late]).finally(() => clearTimeout(timer));
     }
+    record = await this.repair(record, status);
+    const pending = await this.store.readPending(record.name);
+    if (pending && status.state === 'Healthy') status = { ...status, state: 'Transitioning', detail: `Updating to generation ${pending.record.generation}; generation ${record.generation} serves meanwhile.` };
     return {
       ...record,
       computeType: record.target.kind,

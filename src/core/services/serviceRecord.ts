@@ -69,6 +69,18 @@ export const serviceRecordSchema = z.object({
       wheelhouse: z.string().optional(),
     })
     .optional(),
+  /** deploymentconfig's sslEnabled: the PEM certificate and key files the service's port serves HTTPS with. */
+  tls: z.object({ certificate: z.string(), key: z.string() }).optional(),
+  /** The limits the scoring instance enforces (deploymentconfig and its Modelport fields); absent: the defaults. */
+  limits: z
+    .object({
+      maxConcurrentRequests: z.number().int().positive().optional(),
+      maxQueueWaitMs: z.number().int().nonnegative().optional(),
+      maxRowsPerRequest: z.number().int().positive().optional(),
+      maxTensorBytes: z.number().int().positive().optional(),
+      maxImagesPerRequest: z.number().int().positive().optional(),
+    })
+    .optional(),
   /** Where the service runs and what only that target needs. */
   target: targetSettingsSchema,
 });

@@ -14,6 +14,10 @@ export interface TargetStatus {
   detail: string | undefined;
   /** The loopback port of the serving instance's Node inspector (services deployed with debug). */
   debugPort?: number;
+  /** The record generation that is serving, when the target can tell: lets a later command finish an interrupted update. */
+  servingGeneration?: number;
+  /** Where the running service answers, when the target can tell: lets a later command finish an interrupted deploy. */
+  endpoint?: StartedService;
 }
 
 export interface StartedService {

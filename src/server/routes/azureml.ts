@@ -19,6 +19,13 @@ class ScoringTimeoutError extends ModelportError {
 
 /** werkzeug's 405 wording for a method the path does not take; HEAD on /score gets the server's own. */
 const methodNotAllowed = 'The method is not allowed for the requested URL.';
+/** run() returned what JSON cannot write; the reference server's words, the details in the log. */
+class NotSerialisableError extends ModelportError {
+  constructor(detail: string) {
+    super('internal', 'An unexpected internal error occurred. Check the logs for more info.', { cause: new Error(detail) });
+    this.name = 'NotSerialisableError';
+  }
+}
 
 class MethodNotAllowedError extends ModelportError {
   constructor(message = methodNotAllowed) {
@@ -57,12 +64,15 @@ function sendResult(reply: FastifyReply, result: ScoreResult): FastifyReply {
     if (!reply.hasHeader('content-type')) reply.type(Buffer.isBuffer(result.body) ? 'application/octet-stream' : 'text/plain; charset=utf-8');
     return reply.send(result.body);
   }
-  let json: string;
+  let json: string | undefined;
   try {
     json = JSON.stringify(result.body);
   } catch (err) {
-    throw new ModelportError('internal', `The scoring result could not be serialized as JSON: ${errorMessage(err)}`);
+    throw new NotSerialisableError(errorMessage(err));
   }
+  // A function or a symbol serialises to nothing at all: as the reference server does with what json.dumps
+  // cannot write, that is a 500, not a 200 with an empty body.
+  if (json === undefined) throw new NotSerialisableError(`run() returned a ${typeof result.body}, which is not JSON-serialisable`);
   return reply.type('application/json').send(json);
 }
 
