@@ -17,6 +17,7 @@ import { getToken } from './service/getToken';
 import { openSwagger } from './service/openSwagger';
 import { regenerateKey } from './service/regenerateKey';
 import { showServiceLogs } from './service/showServiceLogs';
+import { startService, stopService } from './service/stopService';
 import { invokeService } from './service/invokeService';
 import { updateService } from './service/updateService';
 import { openSample } from './workspace/openSample';
@@ -36,6 +37,8 @@ export const commandTable: Readonly<Record<string, CommandFlow>> = {
   'modelport.service.regenerateKey': regenerateKey,
   'modelport.service.getToken': getToken,
   'modelport.service.openSwagger': openSwagger,
+  'modelport.service.stop': stopService,
+  'modelport.service.start': startService,
   'modelport.service.delete': deleteService,
   'modelport.service.debugInDocker': debugInDocker,
   'modelport.service.debugLocally': debugLocally,

@@ -10,7 +10,9 @@ export type WorkspaceNode =
   | { kind: 'model'; id: string; name: string; versions: RegisteredModel[] }
   | { kind: 'version'; id: string; model: RegisteredModel }
   | { kind: 'service'; id: string; service: ServiceStatus }
-  | { kind: 'problem'; id: string; file: string; message: string };
+  | { kind: 'problem'; id: string; file: string; message: string }
+  /** An empty group's guidance: what to do next, a click away. */
+  | { kind: 'hint'; id: string; label: string; description: string; command: string };
 
 export interface WorkspaceSnapshot {
   models: RegisteredModel[];
@@ -34,6 +36,8 @@ export interface NodePresentation {
   icon: NodeIcon;
   contextValue: string;
   collapsible: 'none' | 'collapsed' | 'expanded';
+  /** Run on a click (hints only: other rows act through their menus). */
+  command?: { id: string; title: string };
 }
 
 /** Top level: empty when nothing is registered or deployed, so the view's welcome content shows. */
@@ -51,6 +55,21 @@ function byVersionDesc(a: RegisteredModel, b: RegisteredModel): number {
   return b.version - a.version;
 }
 
+const deployHint: WorkspaceNode = {
+  kind: 'hint',
+  id: 'hint:services',
+  label: 'No services yet',
+  description: 'Deploy a model to get a scoring URI',
+  command: 'modelport.model.deploy',
+};
+const registerHint: WorkspaceNode = {
+  kind: 'hint',
+  id: 'hint:models',
+  label: 'No models registered',
+  description: 'Register a model file (ONNX, or a pickle with its score.py)',
+  command: 'modelport.model.register',
+};
+
 export function childNodes(snapshot: WorkspaceSnapshot, node: WorkspaceNode | undefined): WorkspaceNode[] {
   if (node === undefined) return rootNodes(snapshot);
   switch (node.kind) {
@@ -64,9 +83,11 @@ export function childNodes(snapshot: WorkspaceSnapshot, node: WorkspaceNode | un
           versions: snapshot.models.filter((m) => m.name === name).sort(byVersionDesc),
         }));
         const problems: WorkspaceNode[] = snapshot.problems.map((p) => ({ kind: 'problem', id: `problem:${p.file}`, file: p.file, message: p.message }));
+        if (models.length === 0 && problems.length === 0) return [registerHint];
         return [...models, ...problems];
       }
       if (snapshot.servicesError !== undefined) return [{ kind: 'problem', id: 'problem:services', file: '', message: snapshot.servicesError }];
+      if (snapshot.services.length === 0) return [deployHint];
       return [...snapshot.services]
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((service) => ({ kind: 'service', id: `service:${service.name}`, service }));
@@ -181,6 +202,16 @@ export function presentNode(node: WorkspaceNode): NodePresentation {
         collapsible: 'none',
       };
     }
+    case 'hint':
+      return {
+        label: node.label,
+        description: node.description,
+        tooltip: `${node.label}: ${node.description.charAt(0).toLowerCase()}${node.description.slice(1)}. Click to start.`,
+        icon: { id: node.command === 'modelport.model.deploy' ? 'rocket' : 'add' },
+        contextValue: 'modelport.hint',
+        collapsible: 'none',
+        command: { id: node.command, title: node.label },
+      };
     case 'problem':
       return {
         label: node.file ? node.file.split(/[\\/]/).slice(-3).join('/') : 'Cannot list services',

@@ -139,8 +139,10 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
   getParent(node: WorkspaceNode): WorkspaceNode | undefined {
     const roots = childNodes(this.snapshot, undefined);
     if (node.kind === 'group') return undefined;
-    if (node.kind === 'model' || node.kind === 'problem') return roots.find((r) => r.id === 'group:models');
-    if (node.kind === 'service') return roots.find((r) => r.id === 'group:services');
+    // Services, the services' listing problem and their hint sit under Services; the rest of the top level under Models.
+    const underServices = node.kind === 'service' || node.id === 'problem:services' || node.id === 'hint:services';
+    if (underServices) return roots.find((r) => r.id === 'group:services');
+    if (node.kind === 'model' || node.kind === 'problem' || node.kind === 'hint') return roots.find((r) => r.id === 'group:models');
     const models = roots.find((r) => r.id === 'group:models');
     return models ? childNodes(this.snapshot, models).find((m) => m.kind === 'model' && m.name === node.model.name) : undefined;
   }
@@ -155,6 +157,7 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
     item.iconPath = new vscode.ThemeIcon(p.icon.id, p.icon.color ? new vscode.ThemeColor(p.icon.color) : undefined);
     item.contextValue = p.contextValue;
     if (node.kind === 'problem' && node.file) item.resourceUri = vscode.Uri.file(node.file);
+    if (p.command) item.command = { command: p.command.id, title: p.command.title };
     return item;
   }
 

@@ -103,6 +103,20 @@ test('delete service asks for confirmation; declining changes nothing', async ()
   assert.ok(services.services.has('svc'));
 });
 
+test('stop keeps the service (record, URI) and start brings it back; both refresh the tree', async () => {
+  const ui = new ScriptedUi();
+  const deps = makeDeps(ws, ui);
+  await services.deploy({ name: 'sleepy', models: ['fashion:1'] });
+  const stopped = (await runCommand(deps, 'modelport.service.stop', flow('modelport.service.stop'), ['sleepy'])) as { state: string };
+  assert.equal(stopped.state, 'Stopped');
+  assert.equal(services.services.get('sleepy')?.state, 'Stopped');
+  const started = (await runCommand(deps, 'modelport.service.start', flow('modelport.service.start'), ['sleepy'])) as { state: string; scoringUri: string };
+  assert.equal(started.state, 'Healthy');
+  assert.equal(started.scoringUri, 'http://127.0.0.1:5001/score');
+  assert.equal(deps.refreshes, 2);
+  assert.ok(deps.log.lines.some((l) => /Stopped service sleepy/.test(l)));
+});
+
 test('Open Swagger opens the service\'s interactive API page (/docs), not the raw document', async () => {
   const ui = new ScriptedUi();
   const deps = makeDeps(ws, ui);

@@ -88,3 +88,44 @@ test("the manifest's when-clause regexes match the contextValues they are meant 
   assert.ok(matches('modelport.model.delete', 'modelport.model.version'));
   assert.ok(!matches('modelport.model.delete', 'modelport.model'));
 });
+
+test('stop shows on a running service, start on a stopped or failed one; the row copies its scoring URI inline', () => {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { menus: Record<string, Array<{ command: string; when?: string; group?: string }>> } };
+  const item = pkg.contributes.menus['view/item/context'] ?? [];
+  const shownFor = (command: string, value: string, inline = false): boolean =>
+    item
+      .filter((m) => m.command === command && (m.group ?? '').startsWith('inline') === inline)
+      .some((m) => new RegExp(/viewItem =~ \/(.+)\/$/.exec(m.when ?? '')?.[1] ?? '$^').test(value));
+  for (const state of ['Healthy', 'Unhealthy', 'Transitioning', 'Unknown'] as const) {
+    const value = serviceContextValue(service('a', state));
+    assert.ok(shownFor('modelport.service.stop', value), `stop for ${state}`);
+    assert.ok(!shownFor('modelport.service.start', value), `no start for ${state}`);
+  }
+  for (const state of ['Stopped', 'Failed'] as const) {
+    const value = serviceContextValue(service('a', state));
+    assert.ok(shownFor('modelport.service.start', value), `start for ${state}`);
+    assert.ok(!shownFor('modelport.service.stop', value), `no stop for ${state}`);
+  }
+  assert.ok(shownFor('modelport.service.copyScoringUri', serviceContextValue(service('a', 'Stopped', 'key')), true));
+});
+
+test('an empty group says what to do next, and a click does it', () => {
+  const onlyModels: WorkspaceSnapshot = { models: [model('fashion', 1)], services: [], problems: [] };
+  const services = childNodes(onlyModels, undefined).find((n) => n.id === 'group:services');
+  const [hint, ...rest] = childNodes(onlyModels, services);
+  assert.equal(rest.length, 0);
+  assert.ok(hint);
+  const p = presentNode(hint);
+  assert.equal(p.label, 'No services yet');
+  assert.deepEqual(p.command, { id: 'modelport.model.deploy', title: 'No services yet' });
+  assert.equal(p.collapsible, 'none');
+
+  const onlyServices: WorkspaceSnapshot = { models: [], services: [service('alpha', 'Healthy')], problems: [] };
+  const models = childNodes(onlyServices, undefined).find((n) => n.id === 'group:models');
+  const [modelsHint] = childNodes(onlyServices, models);
+  assert.ok(modelsHint);
+  assert.equal(presentNode(modelsHint).command?.id, 'modelport.model.register');
+  // A services listing error is shown instead of the hint.
+  const failing: WorkspaceSnapshot = { ...onlyModels, servicesError: 'boom' };
+  assert.deepEqual(childNodes(failing, childNodes(failing, undefined)[1]).map((n) => n.kind), ['problem']);
+});
