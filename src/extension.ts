@@ -3,6 +3,7 @@
 // bundle (ESLint's room rules and test/unit/architecture keep it so): signatures come from the registry's
 // protobuf reader, scoring runs in the service's own process, and the tester's image preprocessing loads from a
 // bundle of its own on first use.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { readModelConfigOf } from './core/modelConfigFile';
@@ -12,7 +13,8 @@ import type { CommandDeps, ModelportWorkspace } from './vscode/common/deps';
 import { createVscodeUi } from './vscode/common/window.apis';
 import { registerCommands } from './vscode/commands/registerCommands';
 import type { CommandOutcome } from './vscode/commands/runCommand';
-import { WorkspaceCache } from './vscode/modelportWorkspace';
+import { chooseFolder } from './vscode/common/folderChoice';
+import { WorkspaceCache, workspaceDirOf } from './vscode/modelportWorkspace';
 import { ServiceLogChannels } from './vscode/serviceLogChannels';
 import { readSettings } from './vscode/settings';
 import { putCliOnTerminalPath } from './vscode/terminalCli';
@@ -63,29 +65,43 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
     local: async (ctx) => new (await import('./core/services/local/localTarget.js')).LocalTarget(ctx, runtime),
     docker: async (ctx) => new (await import('./core/services/docker/localDockerTarget.js')).LocalDockerTarget(ctx, runtime),
   });
-  const projectDir = (): string | undefined => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-  const currentWorkspace = (): ModelportWorkspace | undefined => workspaces.get(projectDir(), readSettings().workspaceFolder);
+  // Every open folder has its own Modelport workspace; a command acts on the one its arguments point at.
+  const folders = (): vscode.WorkspaceFolder[] => [...(vscode.workspace.workspaceFolders ?? [])];
+  const hasWorkspace = (folder: string): boolean => existsSync(workspaceDirOf(folder, readSettings(folder).workspaceFolder));
+  const workspaceOf = (dir: string | undefined): ModelportWorkspace | undefined => (dir === undefined ? undefined : workspaces.get(dir, readSettings(dir).workspaceFolder));
+  const requireWorkspace = (dir: string | undefined): ModelportWorkspace => workspaces.require(dir, readSettings(dir).workspaceFolder);
 
-  const tree = new WorkspaceTreeProvider(currentWorkspace, log);
-  const serviceLogs = new ServiceLogChannels(() => workspaces.require(projectDir(), readSettings().workspaceFolder), log);
+  const tree = new WorkspaceTreeProvider(() => folders().map((f) => ({ name: f.name, workspace: requireWorkspace(f.uri.fsPath) })), log);
+  const projectDir = (args: readonly unknown[] = []): string | undefined =>
+    chooseFolder(
+      folders().map((f) => f.uri.fsPath),
+      { args, activeFile: vscode.window.activeTextEditor?.document.uri.fsPath, selectedFolder: tree.view.selection[0]?.projectDir },
+      hasWorkspace,
+    );
+  const currentWorkspace = (): ModelportWorkspace | undefined => workspaceOf(projectDir());
+  const serviceLogs = new ServiceLogChannels(() => requireWorkspace(projectDir()), log);
   context.subscriptions.push(tree, serviceLogs);
 
   let lastOutcome: CommandOutcome | undefined;
-  const deps: CommandDeps = {
-    ui: createVscodeUi(),
-    log,
-    settings: readSettings,
-    workspace: () => workspaces.require(projectDir(), readSettings().workspaceFolder),
-    secrets: context.secrets,
-    serviceLogs,
-    refresh: () => tree.refresh(),
-    runCommand: async (id, ...args) => vscode.commands.executeCommand(id, ...args),
-    extensionDir: context.extensionPath,
+  const depsFor = (args: readonly unknown[]): CommandDeps => {
+    let chosen: string | undefined;
+    const folder = (): string | undefined => (chosen ??= projectDir(args));
+    return {
+      ui: createVscodeUi(),
+      log,
+      settings: () => readSettings(folder()),
+      workspace: () => requireWorkspace(folder()),
+      secrets: context.secrets,
+      serviceLogs,
+      refresh: () => tree.refresh(),
+      runCommand: async (id, ...rest) => vscode.commands.executeCommand(id, ...rest),
+      extensionDir: context.extensionPath,
+    };
   };
-  context.subscriptions.push(...registerCommands(deps, (o) => (lastOutcome = o)));
+  context.subscriptions.push(...registerCommands(depsFor, (o) => (lastOutcome = o)));
 
-  // The endpoint tester reaches the services of whichever workspace is open when it asks.
-  const services = (): ServiceLifecycle => deps.workspace().services;
+  // The endpoint tester reaches the services of the current folder's workspace (chosen again at each call).
+  const services = (): ServiceLifecycle => requireWorkspace(projectDir()).services;
   const tester = registerTesterPanel(context, {
     log,
     servicesChanged: tree.onDidChangeServices,
@@ -95,7 +111,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
         preprocessSpec: async (name) => {
           const [first] = (await services().get(name)).models;
           if (!first) return undefined;
-          const model = await deps.workspace().registry.get(first);
+          const model = await requireWorkspace(projectDir()).registry.get(first);
           return (await readModelConfigOf(model.path)).config.preprocess;
         },
         showRequestLog: (name) => serviceLogs.show(name),

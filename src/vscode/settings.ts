@@ -6,8 +6,9 @@ import type { Settings } from './common/deps';
 const targets: readonly ComputeType[] = ['local', 'docker', 'aci', 'aks'];
 const authModes: readonly AuthMode[] = ['none', 'key', 'token'];
 
-export function readSettings(): Settings {
-  const c = vscode.workspace.getConfiguration('modelport');
+/** `projectDir`: the project folder whose settings apply (multi-root workspaces may set them per folder). */
+export function readSettings(projectDir?: string): Settings {
+  const c = vscode.workspace.getConfiguration('modelport', projectDir === undefined ? undefined : vscode.Uri.file(projectDir));
   const folder = c.get<unknown>('workspaceFolder');
   const target = c.get<unknown>('defaultTarget');
   const auth = c.get<unknown>('defaultAuthMode');

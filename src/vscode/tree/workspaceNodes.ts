@@ -5,14 +5,28 @@ import type { RegistryProblem } from '../../core/registry/modelRegistry';
 import type { Dim, TensorSpec } from '../../core/onnx/signature';
 import type { ServiceState, ServiceStatus } from '../../core/services/types';
 
-export type WorkspaceNode =
-  | { kind: 'group'; id: 'group:models' | 'group:services'; group: 'models' | 'services' }
+export type WorkspaceNode = (
+  /** A project folder of a multi-root VS Code workspace that holds a Modelport workspace. */
+  | { kind: 'folder'; id: string; name: string }
+  | { kind: 'group'; id: string; group: 'models' | 'services' }
   | { kind: 'model'; id: string; name: string; versions: RegisteredModel[] }
   | { kind: 'version'; id: string; model: RegisteredModel }
   | { kind: 'service'; id: string; service: ServiceStatus }
   | { kind: 'problem'; id: string; file: string; message: string }
   /** An empty group's guidance: what to do next, a click away. */
-  | { kind: 'hint'; id: string; label: string; description: string; command: string };
+  | { kind: 'hint'; id: string; label: string; description: string; command: string }
+) & {
+  /** The project folder the node belongs to; set in a multi-root workspace, where each folder is a root. */
+  projectDir?: string;
+};
+
+/** One project folder's Modelport workspace, as the tree shows it. */
+export interface FolderSnapshot {
+  projectDir: string;
+  /** The folder's name in the VS Code workspace. */
+  name: string;
+  snapshot: WorkspaceSnapshot;
+}
 
 export interface WorkspaceSnapshot {
   models: RegisteredModel[];
@@ -70,6 +84,31 @@ const registerHint: WorkspaceNode = {
   command: 'modelport.model.register',
 };
 
+/**
+ * The tree over every open folder. One folder: its groups at the top (as always). Several: one root per folder
+ * that has models, services or problems, its nodes' ids prefixed by the folder so that equal names in two folders
+ * stay two nodes, and each node knows its folder (commands act on that folder's workspace).
+ */
+export function folderChildren(folders: readonly FolderSnapshot[], node: WorkspaceNode | undefined): WorkspaceNode[] {
+  if (folders.length <= 1) return childNodes(folders[0]?.snapshot ?? emptySnapshot, node);
+  if (node === undefined) {
+    return folders
+      .filter((f) => rootNodes(f.snapshot).length > 0)
+      .map((f) => ({ kind: 'folder', id: `folder:${f.projectDir}`, name: f.name, projectDir: f.projectDir }));
+  }
+  const folder = folders.find((f) => f.projectDir === node.projectDir);
+  if (folder === undefined) return [];
+  const children = node.kind === 'folder' ? rootNodes(folder.snapshot) : childNodes(folder.snapshot, node);
+  return children.map((c) => ({ ...c, id: `${folder.projectDir}::${c.id}`, projectDir: folder.projectDir }));
+}
+
+/** The id a node has within its folder (the prefix a multi-root tree adds taken off). */
+export function localId(node: WorkspaceNode): string {
+  return node.projectDir !== undefined && node.id.startsWith(`${node.projectDir}::`) ? node.id.slice(node.projectDir.length + 2) : node.id;
+}
+
+export const emptySnapshot: WorkspaceSnapshot = { models: [], services: [], problems: [] };
+
 export function childNodes(snapshot: WorkspaceSnapshot, node: WorkspaceNode | undefined): WorkspaceNode[] {
   if (node === undefined) return rootNodes(snapshot);
   switch (node.kind) {
@@ -91,6 +130,8 @@ export function childNodes(snapshot: WorkspaceSnapshot, node: WorkspaceNode | un
       return [...snapshot.services]
         .sort((a, b) => a.name.localeCompare(b.name))
         .map((service) => ({ kind: 'service', id: `service:${service.name}`, service }));
+    case 'folder':
+      return rootNodes(snapshot);
     case 'model':
       return node.versions.map((model) => ({ kind: 'version', id: `model:${model.name}:${model.version}`, model }));
     default:
@@ -164,6 +205,8 @@ export function serviceTooltip(service: ServiceStatus): string {
 
 export function presentNode(node: WorkspaceNode): NodePresentation {
   switch (node.kind) {
+    case 'folder':
+      return { label: node.name, description: node.projectDir, icon: { id: 'root-folder' }, contextValue: 'modelport.folder', collapsible: 'expanded' };
     case 'group':
       return node.group === 'models'
         ? { label: 'Models', icon: { id: 'package' }, contextValue: 'modelport.group.models', collapsible: 'expanded' }

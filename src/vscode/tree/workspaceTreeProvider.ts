@@ -1,21 +1,25 @@
-// The Modelport view (modelport.views.workspace): models with their versions, services with their state.
-// Owns its emitter, tree view, file watcher and health polling; refreshes are debounced, and services are
-// polled only while the view is visible.
+// The Modelport view (modelport.views.workspace): models with their versions, services with their state, for
+// every open folder (one root per folder in a multi-root workspace). Owns its emitter, tree view, file watchers
+// and health polling; refreshes are debounced, and services are polled only while the view is visible.
 import * as vscode from 'vscode';
 import { errorMessage } from '../../core/errors';
 import type { ModelportWorkspace } from '../common/deps';
 import type { Log } from '../logging';
-import { childNodes, presentNode, type WorkspaceNode, type WorkspaceSnapshot } from './workspaceNodes';
+import { emptySnapshot, folderChildren, localId, presentNode, type FolderSnapshot, type WorkspaceNode, type WorkspaceSnapshot } from './workspaceNodes';
 
 export const WORKSPACE_VIEW_ID = 'modelport.views.workspace';
 const REFRESH_DEBOUNCE_MS = 500;
 const HEALTH_POLL_MS = 5_000;
 
-const emptySnapshot: WorkspaceSnapshot = { models: [], services: [], problems: [] };
-
 /** What changes the tree's look for a service: polling fires only when one of these differs. */
-function servicesFingerprint(s: WorkspaceSnapshot): string {
-  return JSON.stringify(s.services.map((x) => [x.name, x.state, x.generation, x.scoringUri, x.models])) + (s.servicesError ?? '');
+function servicesFingerprint(folders: readonly FolderSnapshot[]): string {
+  return JSON.stringify(folders.map((f) => [f.projectDir, f.snapshot.services.map((x) => [x.name, x.state, x.generation, x.scoringUri, x.models]), f.snapshot.servicesError ?? '']));
+}
+
+/** An open folder's Modelport workspace and the folder's name in the VS Code workspace. */
+export interface TreeFolder {
+  name: string;
+  workspace: ModelportWorkspace;
 }
 
 export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceNode>, vscode.Disposable {
@@ -25,16 +29,16 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
   /** The services (or their state, URI, generation, models) changed: other views follow it. */
   readonly onDidChangeServices = this.servicesChanged.event;
   private readonly disposables: vscode.Disposable[] = [this.changed, this.servicesChanged];
-  private snapshot: WorkspaceSnapshot = emptySnapshot;
+  private folders: FolderSnapshot[] = [];
   private loading: Promise<void> | undefined;
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private poll: ReturnType<typeof setInterval> | undefined;
-  private watcher: vscode.FileSystemWatcher | undefined;
+  private watchers: vscode.FileSystemWatcher[] = [];
   private loaded = false;
   readonly view: vscode.TreeView<WorkspaceNode>;
 
   constructor(
-    private readonly workspace: () => ModelportWorkspace | undefined,
+    private readonly workspaces: () => TreeFolder[],
     private readonly log: Log,
   ) {
     this.view = vscode.window.createTreeView(WORKSPACE_VIEW_ID, { treeDataProvider: this, showCollapseAll: true });
@@ -46,17 +50,17 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
     if (this.view.visible) this.startPolling();
   }
 
-  /** Watches the Modelport workspace folder (again, after the setting that names it changes). */
+  /** Watches each folder's Modelport workspace (again, after the folders or the setting that names it change). */
   watch(): void {
-    this.watcher?.dispose();
-    this.watcher = undefined;
-    const ws = this.workspace();
-    if (ws === undefined) return;
-    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(ws.dir), '**'));
-    const onChange = (): void => this.refresh();
-    this.watcher.onDidCreate(onChange);
-    this.watcher.onDidChange(onChange);
-    this.watcher.onDidDelete(onChange);
+    for (const w of this.watchers) w.dispose();
+    this.watchers = this.workspaces().map(({ workspace }) => {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(workspace.dir), '**'));
+      const onChange = (): void => this.refresh();
+      watcher.onDidCreate(onChange);
+      watcher.onDidChange(onChange);
+      watcher.onDidDelete(onChange);
+      return watcher;
+    });
   }
 
   /** Debounced: a burst of file events or commands reloads once. */
@@ -72,11 +76,11 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
   async reload(): Promise<void> {
     const previous = this.loading ?? Promise.resolve();
     const next = previous.then(async () => {
-      const before = servicesFingerprint(this.snapshot);
-      this.snapshot = await this.load();
+      const before = servicesFingerprint(this.folders);
+      this.folders = await Promise.all(this.workspaces().map(async ({ name, workspace }) => ({ projectDir: workspace.projectDir, name, snapshot: await this.load(workspace) })));
       this.loaded = true;
       this.changed.fire(undefined);
-      if (servicesFingerprint(this.snapshot) !== before) this.servicesChanged.fire();
+      if (servicesFingerprint(this.folders) !== before) this.servicesChanged.fire();
     });
     this.loading = next.finally(() => {
       if (this.loading === next) this.loading = undefined;
@@ -84,13 +88,12 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
     await next;
   }
 
+  /** The first folder's snapshot (the only one in a single-folder workspace). */
   current(): WorkspaceSnapshot {
-    return this.snapshot;
+    return this.folders[0]?.snapshot ?? emptySnapshot;
   }
 
-  private async load(): Promise<WorkspaceSnapshot> {
-    const ws = this.workspace();
-    if (ws === undefined) return emptySnapshot;
+  private async load(ws: ModelportWorkspace): Promise<WorkspaceSnapshot> {
     const [models, services] = await Promise.all([
       ws.registry.list().catch((err: unknown) => {
         this.log.error(`Cannot list models: ${errorMessage(err)}`);
@@ -115,14 +118,21 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
   }
 
   private async pollServices(): Promise<void> {
-    const ws = this.workspace();
-    if (ws === undefined || this.loading !== undefined) return;
+    if (this.loading !== undefined) return;
+    const workspaces = new Map(this.workspaces().map((f) => [f.workspace.projectDir, f.workspace]));
     try {
-      const { services } = await ws.services.list();
-      const next = { ...this.snapshot, services };
-      delete next.servicesError;
-      if (servicesFingerprint(next) !== servicesFingerprint(this.snapshot)) {
-        this.snapshot = next;
+      const next = await Promise.all(
+        this.folders.map(async (folder) => {
+          const ws = workspaces.get(folder.projectDir);
+          if (ws === undefined) return folder;
+          const { services } = await ws.services.list();
+          const snapshot: WorkspaceSnapshot = { ...folder.snapshot, services };
+          delete snapshot.servicesError;
+          return { ...folder, snapshot };
+        }),
+      );
+      if (this.loading === undefined && servicesFingerprint(next) !== servicesFingerprint(this.folders)) {
+        this.folders = next;
         this.changed.fire(undefined);
         this.servicesChanged.fire();
       }
@@ -133,18 +143,22 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
 
   async getChildren(node?: WorkspaceNode): Promise<WorkspaceNode[]> {
     if (!this.loaded) await this.reload();
-    return childNodes(this.snapshot, node);
+    return folderChildren(this.folders, node);
   }
 
   getParent(node: WorkspaceNode): WorkspaceNode | undefined {
-    const roots = childNodes(this.snapshot, undefined);
-    if (node.kind === 'group') return undefined;
+    if (node.kind === 'folder') return undefined;
+    const roots = folderChildren(this.folders, undefined);
+    const folder = node.projectDir === undefined ? undefined : roots.find((r) => r.kind === 'folder' && r.projectDir === node.projectDir);
+    if (node.kind === 'group') return folder;
+    const groups = folder ? folderChildren(this.folders, folder) : roots;
+    const group = (name: 'models' | 'services'): WorkspaceNode | undefined => groups.find((g) => g.kind === 'group' && g.group === name);
     // Services, the services' listing problem and their hint sit under Services; the rest of the top level under Models.
-    const underServices = node.kind === 'service' || node.id === 'problem:services' || node.id === 'hint:services';
-    if (underServices) return roots.find((r) => r.id === 'group:services');
-    if (node.kind === 'model' || node.kind === 'problem' || node.kind === 'hint') return roots.find((r) => r.id === 'group:models');
-    const models = roots.find((r) => r.id === 'group:models');
-    return models ? childNodes(this.snapshot, models).find((m) => m.kind === 'model' && m.name === node.model.name) : undefined;
+    const id = localId(node);
+    if (node.kind === 'service' || id === 'problem:services' || id === 'hint:services') return group('services');
+    if (node.kind !== 'version') return group('models');
+    const models = group('models');
+    return models ? folderChildren(this.folders, models).find((m) => m.kind === 'model' && m.name === node.model.name) : undefined;
   }
 
   getTreeItem(node: WorkspaceNode): vscode.TreeItem {
@@ -164,7 +178,7 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
   dispose(): void {
     this.stopPolling();
     if (this.debounce !== undefined) clearTimeout(this.debounce);
-    this.watcher?.dispose();
+    for (const w of this.watchers) w.dispose();
     for (const d of this.disposables) d.dispose();
   }
 }
