@@ -1,6 +1,7 @@
 // What `modelport serve` runs with. Command-line options win over the environment variables that Azure ML's
 // inference server reads, so a container built for Azure and a developer's terminal configure it alike.
 import { ConfigError } from '../core/errors';
+import { parseRunAs, type RunAs } from './http/privilegedPort';
 import { resolveRuntimeOptions, type RuntimeFlags, type RuntimeOptions } from './runtime/sessionOptions';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -40,6 +41,11 @@ export interface ServeOptions {
   watchdogMs?: number;
   /** onnxruntime session options and dynamic batching; read from the environment when absent. */
   runtime?: RuntimeOptions;
+  /**
+   * MODELPORT_RUN_AS: started as root (the ACI image, whose port 80 needs it), bind the port, then become this
+   * user before loading anything. Ignored when not started as root.
+   */
+  runAs?: RunAs;
 }
 
 export const defaultPort = 5001;
@@ -153,5 +159,6 @@ export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): 
     auth: resolveAuth(env),
     watchdogMs: watchdog === undefined ? defaultWatchdogMs(timeoutMs) : parseWatchdogMs(watchdog, flags.watchdogMs !== undefined ? '--watchdog-ms' : 'MODELPORT_WATCHDOG_MS'),
     runtime: resolveRuntimeOptions(flags.runtime ?? {}, env),
+    ...(env.MODELPORT_RUN_AS ? { runAs: parseRunAs(env.MODELPORT_RUN_AS) } : {}),
   };
 }

@@ -12,6 +12,8 @@ import type { LifecycleOptions, LogOptions, ServiceState } from './types';
 export interface TargetStatus {
   state: ServiceState;
   detail: string | undefined;
+  /** What the target reports beside the state (a cloud resource's provisioning state, restart count…). */
+  targetDetail?: string;
   /** The loopback port of the serving instance's Node inspector (services deployed with debug). */
   debugPort?: number;
 }
@@ -42,6 +44,17 @@ export interface TargetRequest {
   port?: number;
   /** The editor's modelport.docker.runArgs setting (docker target). */
   dockerRunArgs?: string[];
+  /** Where in Azure (aci target): flags and environment, winning over the deployment config. */
+  azure?: AzurePlacement;
+}
+
+/** `--subscription`, `--resource-group`, `--location`, `--registry` (or their environment variables). */
+export interface AzurePlacement {
+  subscriptionId?: string;
+  resourceGroup?: string;
+  location?: string;
+  /** A container registry's login server (`myregistry.azurecr.io`). */
+  registry?: string;
 }
 
 export interface DeploymentTarget<K extends TargetKind = TargetKind> {
