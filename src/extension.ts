@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { readModelConfigOf } from './core/modelConfigFile';
+import { AzureSignIn } from './vscode/azure/azureSignIn';
 import type { LocalRuntime } from './core/services/host/serviceHostController';
 import type { ServiceLifecycle } from './core/services/types';
 import type { CommandDeps, ModelportWorkspace } from './vscode/common/deps';
@@ -55,15 +56,24 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
   const started = Date.now();
   // The service host is the bundled CLI run by this Node (code-server) or Electron as Node (desktop).
   const runtime: LocalRuntime = { nodePath: process.execPath, cliPath: join(context.extensionPath, 'dist', 'cli.js') };
+  // Azure sign-in (the editor's Microsoft account, or DefaultAzureCredential): the Azure SDKs load on first use.
+  const azure = new AzureSignIn(context);
   // The deployment targets, one line each, loaded when a service of their kind is first used.
   const workspaces = new WorkspaceCache({
     local: async (ctx) => new (await import('./core/services/local/localTarget.js')).LocalTarget(ctx, runtime),
     docker: async (ctx) => new (await import('./core/services/docker/localDockerTarget.js')).LocalDockerTarget(ctx, runtime),
+    aci: async (ctx) => new (await import('./core/services/aci/aciTarget.js')).AciTarget(ctx, runtime, await azure.access()),
   });
   const projectDir = (): string | undefined => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const currentWorkspace = (): ModelportWorkspace | undefined => workspaces.get(projectDir(), readSettings().workspaceFolder);
 
   const tree = new WorkspaceTreeProvider(currentWorkspace, log);
+  // The Azure account in the view's title bar, once signed in.
+  const showAccount = (): void => {
+    void azure.account().then((a) => (tree.view.description = a ? `Azure: ${a}` : undefined), () => undefined);
+  };
+  showAccount();
+  context.subscriptions.push(azure.onDidChange(showAccount));
   const serviceLogs = new ServiceLogChannels(() => workspaces.require(projectDir(), readSettings().workspaceFolder), log);
   context.subscriptions.push(tree, serviceLogs);
 
@@ -78,6 +88,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
     refresh: () => tree.refresh(),
     runCommand: async (id, ...args) => vscode.commands.executeCommand(id, ...args),
     extensionDir: context.extensionPath,
+    azure,
   };
   context.subscriptions.push(...registerCommands(deps, (o) => (lastOutcome = o)));
 

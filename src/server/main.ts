@@ -56,12 +56,12 @@ export async function serve(options: ServeOptions): Promise<number> {
   try {
     service = await createService(options, logger);
   } catch (err) {
+    bound?.close();
     if (err instanceof InitFailedError) {
       logger.error(err.message);
       return exit(exitCodes.initFailed);
     }
     logger.error(`The service could not start: ${errorMessage(err)}`);
-    bound?.close();
     return exit(err instanceof ConfigError ? exitCodes.config : exitCodes.failure);
   }
   try {

@@ -22,5 +22,9 @@ export function newLines(previous: readonly string[], next: readonly string[]): 
     }
     if (match) return next.slice(end);
   }
+  // The previous answer's last lines may have scrolled partly out of the window: an overlap at its very start.
+  for (let k = Math.min(overlap - 1, next.length); k >= 1; k--) {
+    if (next.slice(0, k).every((line, i) => line === previous[previous.length - k + i])) return next.slice(k);
+  }
   return [...next];
 }

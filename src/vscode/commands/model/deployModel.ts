@@ -1,8 +1,10 @@
 // Modelport: Deploy Model…: from an .onnx file (register, then deploy), a registered version, or the palette.
 // Asks for the service name, target and auth mode, streams the deployment's output into a progress
 // notification and the log, and offers the next steps.
+import type { AzurePlacement } from '../../../core/services/target';
 import type { ServiceStatus, AuthMode, ComputeType } from '../../../core/services/types';
 import { isNode, isUriLike, optionsOf, required } from '../../common/args';
+import { pickAzurePlacement } from '../../common/azurePickers';
 import type { CommandDeps } from '../../common/deps';
 import { dockerRunArgsFor } from '../../common/dockerRunArgs';
 import { suggestServiceName, validateServiceNameInput } from '../../common/names';
@@ -20,6 +22,8 @@ export interface DeployArgs {
   modelName: string;
   source: 'file' | 'folder';
   entryScript: string;
+  /** aci: any of subscription, resource group, region, registry (the rest is asked). */
+  azure: AzurePlacement;
 }
 
 async function modelRefFor(deps: CommandDeps, target: unknown, args: Partial<DeployArgs>): Promise<string> {
@@ -44,6 +48,7 @@ export async function deployModel(deps: CommandDeps, target?: unknown, rawArgs?:
     args.name ??
     required(await deps.ui.input({ title: `Deploy ${ref}: service name`, value: suggestServiceName(modelName, taken), validate: (v) => validateServiceNameInput(v, taken) }));
   const computeType = args.computeType ?? (await pickTarget(deps, `Deploy ${ref} as ${name}: target`));
+  const azure = computeType === 'aci' ? await pickAzurePlacement(deps, `Deploy ${ref} as ${name}`, args.azure) : undefined;
   const authMode = args.authMode ?? (await pickAuthMode(deps, `Deploy ${ref} as ${name}: authentication`));
   deps.log.info(`Deploying ${ref} as service ${name} (${computeType}, auth ${authMode})`);
   const status = await deps.ui.progress(`Deploying ${name}`, (progress, signal) =>
@@ -55,6 +60,7 @@ export async function deployModel(deps: CommandDeps, target?: unknown, rawArgs?:
         authMode,
         ...(args.entryScript !== undefined ? { entryScript: args.entryScript } : {}),
         ...dockerRunArgsFor(computeType, deps.settings()),
+        ...(azure ? { azure } : {}),
       },
       {
         signal,
