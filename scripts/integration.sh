@@ -32,7 +32,23 @@ mkdir -p "$WS/fashion"
 cp samples/fashion-mnist/model.onnx samples/fashion-mnist/model.json samples/fashion-mnist/labels.txt "$WS/fashion/"
 cp samples/fashion-mnist/images/sneaker.png "$WS/fashion/"
 
+# The Azure doubles (test/doubles/azure) for the ACI suite, in a process of their own: the extension host must
+# start with their CA, authority, endpoint and nss_wrapper in its environment. Without an engine, a registry or
+# nss_wrapper they write only MODELPORT_TEST_AZURE_SKIP (the reason), and the ACI suite skips with it.
+AZ_ENV=$PRIV/azure-doubles.env
+node --import tsx test/doubles/azure/serveDoubles.ts "$AZ_ENV" &
+AZ_PID=$!
+for _ in $(seq 1 300); do [ -s "$AZ_ENV" ] && break; kill -0 "$AZ_PID" 2>/dev/null || break; sleep 0.1; done
+if [ -s "$AZ_ENV" ]; then
+  # shellcheck disable=SC1090
+  source "$AZ_ENV"
+else
+  export MODELPORT_TEST_AZURE_SKIP="the Azure doubles did not start"
+fi
+
 cleanup() {
+  # The Azure doubles remove the container groups they run when they stop.
+  if kill -0 "$AZ_PID" 2>/dev/null; then kill "$AZ_PID" 2>/dev/null || true; wait "$AZ_PID" 2>/dev/null || true; fi
   # Services the suites deployed and did not delete (a failed test) are detached processes: stop them by
   # the pids their hosts recorded, then the workbench.
   for hostfile in "$WS"/.modelport/services/*/host.json; do
