@@ -20,11 +20,10 @@ function rememberedFirst<T>(items: PickItem<T>[], remembered: T | undefined): Pi
 export async function pickAzurePlacement(deps: CommandDeps, title: string, given: AzurePlacement = {}): Promise<AzurePlacement> {
   const azure = azureOf(deps);
   const account = await azure.signIn();
-  const access = await azure.access();
   const remembered = readPlacement(deps.workspace().dir);
   let subscriptionId = given.subscriptionId;
   if (subscriptionId === undefined) {
-    const subscriptions = await listSubscriptions(access);
+    const subscriptions = await listSubscriptions(await azure.access());
     if (subscriptions.length === 0) throw new NotFoundError(`${account} sees no Azure subscription. Sign in with another account, or ask for access to one.`);
     subscriptionId = required(
       await deps.ui.pick(rememberedFirst(subscriptions.map((s) => ({ label: s.displayName, description: s.subscriptionId, value: s.subscriptionId })), remembered.subscriptionId), { title: `${title}: subscription`, placeHolder: `Signed in as ${account}` }),
@@ -32,7 +31,7 @@ export async function pickAzurePlacement(deps: CommandDeps, title: string, given
   }
   let resourceGroup = given.resourceGroup;
   if (resourceGroup === undefined) {
-    const groups = await listResourceGroups(access, subscriptionId);
+    const groups = await listResourceGroups(await azure.access(), subscriptionId);
     if (groups.length === 0) throw new NotFoundError(`Subscription ${subscriptionId} has no resource group you can use. Create one (az group create --name NAME --location REGION) and try again.`);
     resourceGroup = required(await deps.ui.pick(rememberedFirst(groups.map((g) => ({ label: g.name, description: g.location, value: g.name })), remembered.resourceGroup), { title: `${title}: resource group` }));
   }

@@ -51,14 +51,17 @@ suite('Azure Container Instances in a real VS Code (against the Azure doubles)',
 
   let service: ServiceStatus;
   test('deploys to ACI with key auth and sees it Healthy in the tree, with its subscription and resource group', async () => {
-    service = (await vscode.commands.executeCommand('modelport.model.deploy', models[0], {
-      name: serviceName,
-      computeType: 'aci',
-      authMode: 'key',
-      azure: { subscriptionId: process.env.AZURE_SUBSCRIPTION_ID, resourceGroup: process.env.AZURE_RESOURCE_GROUP, registry: process.env.MODELPORT_REGISTRY },
-    })) as ServiceStatus;
+    // The subscription and the resource group are picked as a user picks them (listed from ARM); the registry is given.
+    await vscode.commands.executeCommand('notifications.clearAll');
+    const running = vscode.commands.executeCommand('modelport.model.deploy', models[0], { name: serviceName, computeType: 'aci', authMode: 'key', azure: { registry: process.env.MODELPORT_REGISTRY } });
+    await screenshot('aci-pick-subscription.png', ['.quick-input-widget .monaco-list-row:has-text("Modelport test subscription")']);
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await screenshot('aci-pick-resource-group.png', [`.quick-input-widget .monaco-list-row:has-text("${process.env.AZURE_RESOURCE_GROUP ?? ''}")`]);
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    service = (await running) as ServiceStatus;
     assert.ok(service, `deploy failed: ${api.lastOutcome()?.error?.message ?? '?'}`);
     assert.equal(service.state, 'Healthy');
+    assert.deepEqual(service.target.kind === 'aci' ? [service.target.subscriptionId, service.target.resourceGroup] : [], [process.env.AZURE_SUBSCRIPTION_ID, process.env.AZURE_RESOURCE_GROUP]);
     assert.match(service.scoringUri, /^http:\/\/aci-host-[a-z0-9]+-[0-9a-f]{8}\.westeurope\.azurecontainer\.io\/score$/);
     const node = await waitUntil('the ACI service in the tree', async () => {
       await api.tree.reload();
