@@ -193,21 +193,24 @@ describe('aci target against the Azure contract doubles', { skip }, () => {
     assert.equal((await cli(['service', 'delete', crash, '--yes'])).code, 0);
   });
 
-  test('errors a user meets before anything is pushed: a refused sign-in, a missing resource group, no permission', async () => {
+  test('errors a user meets before anything is pushed: a refused sign-in, no permission, a missing resource group', async () => {
     const refused = await cli(['service', 'deploy', 'aci-nosignin', '--model', 'fashion:1', '--target', 'aci', ...place], { AZURE_CLIENT_SECRET: 'not-the-secret' });
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /Not signed in to Azure|Azure refused the sign-in/);
     assert.match(refused.stderr, /az login|AZURE_CLIENT_SECRET/);
     await cli(['service', 'delete', 'aci-nosignin', '--yes']);
-    const missing = await cli(['service', 'deploy', 'aci-norg', '--model', 'fashion:1', '--target', 'aci', '--resource-group', 'no-such-group']);
-    assert.equal(missing.code, 4);
-    assert.match(missing.stderr, /Resource group 'no-such-group' was not found in subscription .+ \(ResourceGroupNotFound\)\. Create it with `az group create/);
-    await cli(['service', 'delete', 'aci-norg', '--yes']);
     doubles.arm.addResourceGroup(doubles.subscriptionId, 'not-yours', 'westeurope');
-    const denied = await cli(['service', 'deploy', 'aci-denied', '--model', 'fashion:1', '--target', 'aci', '--resource-group', 'not-yours']);
+    const denied = await cli(['service', 'deploy', 'aci-denied', '--model', 'fashion:1', '--target', 'aci', '--subscription', doubles.subscriptionId, '--registry', process.env.CTR_REGISTRY ?? '', '--resource-group', 'not-yours']);
     assert.notEqual(denied.code, 0);
     assert.match(denied.stderr, /No permission in resource group 'not-yours' .+\(AuthorizationFailed\)/);
     await cli(['service', 'delete', 'aci-denied', '--yes']);
+    // Without access to the subscription, ARM answers AuthorizationFailed even for a group that does not exist;
+    // with it, ResourceGroupNotFound.
+    doubles.arm.grant(doubles.principal.objectId, `/subscriptions/${doubles.subscriptionId}`);
+    const missing = await cli(['service', 'deploy', 'aci-norg', '--model', 'fashion:1', '--target', 'aci', '--subscription', doubles.subscriptionId, '--registry', process.env.CTR_REGISTRY ?? '', '--resource-group', 'no-such-group']);
+    assert.equal(missing.code, 4, missing.stderr);
+    assert.match(missing.stderr, /Resource group 'no-such-group' was not found in subscription .+ \(ResourceGroupNotFound\)\. Create it with `az group create/);
+    await cli(['service', 'delete', 'aci-norg', '--yes']);
   });
 
   test('delete leaves no container group, no container and no image tag behind', async () => {
