@@ -192,7 +192,7 @@ export class ArmDouble {
         .map(([id, s]) => ({ id: `/subscriptions/${id}`, subscriptionId: id, tenantId: this.options.entra.tenantId, displayName: s.displayName, state: 'Enabled' }));
       return { status: 200, body: { value } };
     }
-    const m = /^\/subscriptions\/([^/]+)(?:\/resourcegroups\/([^/]+)(?:\/providers\/Microsoft\.ContainerInstance\/containerGroups(?:\/([^/]+)(?:\/(restart|stop|start)|\/containers\/([^/]+)\/logs)?)?)?|\/providers\/Microsoft\.ContainerInstance\/(?:containerGroups|locations\/([^/]+)\/operations\/([^/]+)))?$/i.exec(p);
+    const m = /^\/subscriptions\/([^/]+)(?:\/resourcegroups(?:\/([^/]+)(?:\/providers\/Microsoft\.ContainerInstance\/containerGroups(?:\/([^/]+)(?:\/(restart|stop|start)|\/containers\/([^/]+)\/logs)?)?)?)?|\/providers\/Microsoft\.ContainerInstance\/(?:containerGroups|locations\/([^/]+)\/operations\/([^/]+)))?$/i.exec(p);
     if (!m) return armError(404, 'InvalidResourceType', `The resource type could not be found in the namespace for path '${p}'.`);
     const [, sub = '', rg, group, action, container, opLocation, opId] = m;
     const subscription = this.subscriptions.get(sub.toLowerCase());
@@ -212,6 +212,7 @@ export class ArmDouble {
       return armError(403, 'AuthorizationFailed', `The client '${who}' with object id '${who}' does not have authorization to perform action '${action_}' over scope '${p}' or the scope is invalid. If access was recently granted, please refresh your credentials.`);
     }
     if (rg === undefined) {
+      if (!isAci && !/\/resourcegroups$/i.test(p)) return { status: 200, body: { id: `/subscriptions/${sub}`, subscriptionId: sub, displayName: subscription.displayName, state: 'Enabled' } };
       if (isAci) return { status: 200, body: { value: [...this.groups.values()].filter((g) => g.subscriptionId.toLowerCase() === sub.toLowerCase()).map((g) => this.groupBody(g, false)) } };
       return { status: 200, body: { value: [...subscription.resourceGroups.values()].map((r) => this.rgBody(sub, r)) } };
     }

@@ -28,6 +28,9 @@ suite('Azure Container Instances in a real VS Code (against the Azure doubles)',
       this.skip();
     }
     api = await activateModelport();
+    // The doubles' test CA reaches this process through NODE_EXTRA_CA_CERTS; VS Code's own certificate handling
+    // (http.systemCertificates) replaces the CA list of the extension host's connections unless turned off.
+    await vscode.workspace.getConfiguration('http').update('systemCertificates', false, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration('modelport.azure').update('signIn', 'defaultAzureCredential', vscode.ConfigurationTarget.Workspace);
     for (let i = 0; i < 2; i++) {
       const m = (await vscode.commands.executeCommand('modelport.model.register', vscode.Uri.file(join(projectDir(), 'fashion', 'model.onnx')), { name: modelName, source: 'folder' })) as RegisteredModel | undefined;
@@ -42,6 +45,7 @@ suite('Azure Container Instances in a real VS Code (against the Azure doubles)',
     for (const m of models) await vscode.commands.executeCommand('modelport.model.delete', m, { confirm: false });
     models = [];
     await vscode.workspace.getConfiguration('modelport.azure').update('signIn', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace.getConfiguration('http').update('systemCertificates', undefined, vscode.ConfigurationTarget.Global);
   });
 
   test('Sign in to Azure signs in with the service principal; the view shows the account', async () => {
