@@ -19,6 +19,8 @@ const modelName = 'aci-fashion';
 const skipReason = process.env.MODELPORT_TEST_AZURE_SKIP;
 
 suite('Azure Container Instances in a real VS Code (against the Azure doubles)', function () {
+  // An image build, a push and a container start per deploy and per update: minutes on a busy machine.
+  this.timeout(600_000);
   let api: ModelportApi;
   let models: string[] = [];
 

@@ -257,6 +257,7 @@ export class AciTarget implements DeploymentTarget<'aci'> {
 
   async reload(record: ServiceRecord, credentials: StoredKeys, options: LifecycleOptions): Promise<void> {
     let t = aciOf(record);
+    if (!t.location) t = { ...t, location: (await getResourceGroup(this.access, t.subscriptionId, t.resourceGroup).catch((err: unknown) => Promise.reject(translateAzureError(err, this.errorContext(t))))).location };
     const previous = t.imageReference;
     const watcher = new GroupWatcher(options.onProgress);
     options.onProgress?.('Azure Container Instances restarts the container group to update it: the service does not answer until the new container does.');
