@@ -6,6 +6,7 @@
 //   node --import tsx test/doubles/azure/serveDoubles.ts ENV_FILE
 import { renameSync, writeFileSync } from 'node:fs';
 import { azureDoublesSkipReason, startAzureDoubles } from './azureDoubles';
+import { startDnsProxy } from './dnsProxy';
 
 const envFile = process.argv[2];
 if (!envFile) throw new Error('usage: serveDoubles.ts ENV_FILE');
@@ -17,8 +18,11 @@ if (skip) {
   process.exit(0);
 }
 
-void startAzureDoubles().then((d) => {
+void startAzureDoubles().then(async (d) => {
+  // The extension host loses LD_PRELOAD (VS Code strips it): there the doubles' names resolve through this proxy.
+  const proxy = await startDnsProxy(d.hostsFile);
   const env: Record<string, string> = {
+    MODELPORT_TEST_HTTP_PROXY: proxy.url,
     ...d.env,
     AZURE_SUBSCRIPTION_ID: d.subscriptionId,
     AZURE_RESOURCE_GROUP: d.resourceGroup,
@@ -32,7 +36,10 @@ void startAzureDoubles().then((d) => {
   const stop = (): void => {
     if (closing) return;
     closing = true;
-    void d.close().finally(() => process.exit(0));
+    void proxy
+      .close()
+      .then(() => d.close())
+      .finally(() => process.exit(0));
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -4,7 +4,8 @@
 // of these tests has no Microsoft account), deploy with key auth, see the service in the tree with where it runs
 // (screenshot test-results/screenshots/tree-aci-service.png), score sneaker.png with the endpoint tester at the
 // service's azurecontainer.io URI, stream its log into its output channel, update it (a restart, with its
-// downtime) and delete it. Skips with the reason when the doubles could not run (no engine, registry or nss_wrapper).
+// downtime) and delete it. The extension host reaches the doubles' azurecontainer.io names through their resolving
+// proxy (VS Code's http.proxy setting), since VS Code strips the LD_PRELOAD nss_wrapper needs. Skips with the reason when the doubles could not run (no engine, registry or nss_wrapper).
 import * as assert from 'node:assert/strict';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -33,6 +34,10 @@ suite('Azure Container Instances in a real VS Code (against the Azure doubles)',
     // The doubles' test CA reaches this process through NODE_EXTRA_CA_CERTS; VS Code's own certificate handling
     // (http.systemCertificates) replaces the CA list of the extension host's connections unless turned off.
     await vscode.workspace.getConfiguration('http').update('systemCertificates', false, vscode.ConfigurationTarget.Global);
+    // VS Code strips LD_PRELOAD from its extension host, so nss_wrapper cannot resolve the double-made
+    // azurecontainer.io names here: the editor's own proxy setting sends requests through the doubles' resolving
+    // proxy (test/doubles/azure/dnsProxy.ts), as a corporate proxy would carry them.
+    await vscode.workspace.getConfiguration('http').update('proxy', process.env.MODELPORT_TEST_HTTP_PROXY, vscode.ConfigurationTarget.Global);
     await vscode.workspace.getConfiguration('modelport.azure').update('signIn', 'defaultAzureCredential', vscode.ConfigurationTarget.Workspace);
     for (let i = 0; i < 2; i++) {
       const m = (await vscode.commands.executeCommand('modelport.model.register', vscode.Uri.file(join(projectDir(), 'fashion', 'model.onnx')), { name: modelName, source: 'folder' })) as RegisteredModel | undefined;
@@ -48,6 +53,7 @@ suite('Azure Container Instances in a real VS Code (against the Azure doubles)',
     models = [];
     await vscode.workspace.getConfiguration('modelport.azure').update('signIn', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.workspace.getConfiguration('http').update('systemCertificates', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('http').update('proxy', undefined, vscode.ConfigurationTarget.Global);
   });
 
   test('Sign in to Azure signs in with the service principal; the view shows the account', async () => {
