@@ -23,6 +23,8 @@ export VSHOST_HOME=$PRIV
 VSHOST_PORT=$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")
 export VSHOST_PORT
 export VSHOST_SHOT_DIR=$ROOT/test-results/screenshots
+# The ACI suite builds, pushes and starts container images twice: more than host.sh's default 10 minutes in all.
+export VSHOST_TEST_TIMEOUT_MS=${VSHOST_TEST_TIMEOUT_MS:-1800000}
 mkdir -p "$VSHOST_SHOT_DIR"
 bash "$HOST_SH" install >/dev/null 2>&1                  # writes the runner scripts into the private home
 
@@ -52,7 +54,7 @@ fi
 
 cleanup() {
   # The Azure doubles remove the container groups they run when they stop.
-  if kill -0 "$AZ_PID" 2>/dev/null; then kill "$AZ_PID" 2>/dev/null || true; wait "$AZ_PID" 2>/dev/null || true; fi
+  if kill -0 "$AZ_PID" 2>/dev/null; then kill "$AZ_PID" 2>/dev/null || true; wait "$AZ_PID" 2>/dev/null || true; fi  # ≤ 60 s
   # Services the suites deployed and did not delete (a failed test) are detached processes: stop them by
   # the pids their hosts recorded, then the workbench.
   for hostfile in "$WS"/.modelport/services/*/host.json; do

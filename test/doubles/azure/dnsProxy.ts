@@ -25,6 +25,8 @@ function lookup(hostsFile: string, host: string): string | undefined {
 const loopback = (ip: string | undefined): ip is string => ip !== undefined && /^127\./.test(ip);
 
 export async function startDnsProxy(hostsFile: string): Promise<DnsProxy> {
+  // CONNECT tunnels leave the HTTP server's bookkeeping: close() ends them itself, or it would wait for them.
+  const tunnels = new Set<Socket>();
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let url: URL;
     try {
@@ -49,6 +51,8 @@ export async function startDnsProxy(hostsFile: string): Promise<DnsProxy> {
     req.pipe(upstream);
   });
   server.on('connect', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    tunnels.add(socket);
+    socket.on('close', () => tunnels.delete(socket));
     const [host = '', port = '443'] = (req.url ?? '').split(/:(?=\d+$)/);
     const ip = lookup(hostsFile, host);
     if (!loopback(ip)) {
@@ -61,6 +65,12 @@ export async function startDnsProxy(hostsFile: string): Promise<DnsProxy> {
       upstream.pipe(socket);
       socket.pipe(upstream);
     });
+    tunnels.add(upstream);
+    upstream.on('close', () => {
+      tunnels.delete(upstream);
+      socket.destroy();
+    });
+    socket.on('close', () => upstream.destroy());
     upstream.on('error', () => socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n'));
     socket.on('error', () => upstream.destroy());
   });
@@ -71,8 +81,9 @@ export async function startDnsProxy(hostsFile: string): Promise<DnsProxy> {
     url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
         server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of tunnels) socket.destroy();
       }),
   };
 }

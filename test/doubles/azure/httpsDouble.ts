@@ -1,5 +1,6 @@
 // The HTTPS plumbing both doubles share: a server on a free 127.0.0.1 port with the test CA's certificate, JSON
 // bodies, and a record of every request (method, path, query, body) for tests to assert on.
+import type { Socket } from 'node:net';
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TestCa } from './testCa';
@@ -43,6 +44,12 @@ export async function startHttpsDouble(ca: TestCa, handler: Handler): Promise<Ru
         );
     });
   });
+  // Every raw connection, TLS handshakes under way included (closeAllConnections knows HTTP ones only).
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -51,8 +58,9 @@ export async function startHttpsDouble(ca: TestCa, handler: Handler): Promise<Ru
     requests,
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
         server.close(() => resolve());
+        server.closeAllConnections();
+        for (const socket of sockets) socket.destroy();
       }),
   };
 }

@@ -36,6 +36,8 @@ void startAzureDoubles().then(async (d) => {
   const stop = (): void => {
     if (closing) return;
     closing = true;
+    // Never outlive the script that started us, whatever a connection does: give the close 60 s at most.
+    setTimeout(() => process.exit(1), 60_000).unref();
     void proxy
       .close()
       .then(() => d.close())
