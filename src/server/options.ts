@@ -2,7 +2,9 @@
 // inference server reads, so a container built for Azure and a developer's terminal configure it alike.
 import { ConfigError } from '../core/errors';
 import { parseRunAs, type RunAs } from './http/privilegedPort';
+import { defaultWorkLimits, resolveWorkLimits, type LimitFlags, type WorkLimits } from './limits';
 import { resolveRuntimeOptions, type RuntimeFlags, type RuntimeOptions } from './runtime/sessionOptions';
+import { resolvePythonOptions, type PythonServeFlags, type PythonServeOptions } from './scoring/python/pythonOptions';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -46,6 +48,14 @@ export interface ServeOptions {
    * user before loading anything. Ignored when not started as root.
    */
   runAs?: RunAs;
+  /** The Python runtime of a score.py (interpreter, workers); read from the environment when absent. */
+  python?: PythonServeOptions;
+  /** Work per request and requests at once (src/server/limits.ts); the defaults when absent. */
+  limits?: WorkLimits;
+}
+
+export function limitsOf(options: ServeOptions): WorkLimits {
+  return options.limits ?? defaultWorkLimits;
 }
 
 export const defaultPort = 5001;
@@ -112,6 +122,8 @@ export interface ServeFlags {
   maxBodyBytes?: string;
   watchdogMs?: string;
   runtime?: RuntimeFlags;
+  python?: PythonServeFlags;
+  limits?: LimitFlags;
 }
 
 /** Authentication is configured by the environment only, so keys never show in a process listing. */
@@ -160,5 +172,7 @@ export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): 
     watchdogMs: watchdog === undefined ? defaultWatchdogMs(timeoutMs) : parseWatchdogMs(watchdog, flags.watchdogMs !== undefined ? '--watchdog-ms' : 'MODELPORT_WATCHDOG_MS'),
     runtime: resolveRuntimeOptions(flags.runtime ?? {}, env),
     ...(env.MODELPORT_RUN_AS ? { runAs: parseRunAs(env.MODELPORT_RUN_AS) } : {}),
+    python: resolvePythonOptions(flags.python ?? {}, env),
+    limits: resolveWorkLimits(flags.limits ?? {}, env),
   };
 }

@@ -3,11 +3,12 @@ import { parseArgs } from 'node:util';
 import { commonOptions, onePositional } from '../common/args';
 import type { CliIo } from '../common/io';
 import { writeJson } from '../common/output';
+import { maskSecrets } from './maskSecrets';
 import type { Verb } from '../common/verb';
 import { azureFlags, azureFlagsHelp, azureFromFlags, deployFlags, deployFlagsHelp, parseComputeType, portFlag, requestFromFlags } from './deployOptions';
 import { formatService } from './formatService';
 import { openServices } from './openServices';
-import { progressTo } from './progressLines';
+import { failureOnce, progressTo } from './progressLines';
 
 const usage = `Usage: modelport service deploy NAME --model REF [options]
 
@@ -24,6 +25,7 @@ ${azureFlagsHelp}
   --debug                     run under the Node inspector on a loopback port (in 'service show --json':
                               debugPort) for a debugger to attach to
   --port N                    the service's port (default: a free one; kept across updates)
+  --overwrite                 replace a service of the same name (it is stopped and removed first)
   --workspace DIR             the workspace (default: $MODELPORT_WORKSPACE, else ./.modelport)
   --json                      print the service as JSON
   -h, --help                  show this help
@@ -36,7 +38,7 @@ Example:
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { ...commonOptions, ...deployFlags, ...azureFlags, target: { type: 'string' }, port: { type: 'string' }, debug: { type: 'boolean' }, 'keep-failed': { type: 'boolean' } },
+    options: { ...commonOptions, ...deployFlags, ...azureFlags, target: { type: 'string' }, port: { type: 'string' }, debug: { type: 'boolean' }, overwrite: { type: 'boolean' }, 'keep-failed': { type: 'boolean' } },
     allowPositionals: true,
     strict: true,
   });
@@ -49,19 +51,22 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const port = portFlag(values.port);
   const computeType = parseComputeType(values.target);
   const azure = azureFromFlags(values, io.env);
-  const status = await manager.deploy(
-    {
-      name,
-      models: [],
-      ...requestFromFlags(values, io.cwd),
-      ...(port !== undefined ? { port } : {}),
-      ...(computeType ? { computeType } : {}),
-      ...(values.debug ? { debug: true } : {}),
-      ...(azure ? { azure } : {}),
-    },
-    { onProgress: progressTo(io, values.quiet), ...(values['keep-failed'] ? { keepFailed: true } : {}) },
-  );
-  if (values.json) writeJson(io.stdout, status);
+  const status = await manager
+    .deploy(
+      {
+        name,
+        models: [],
+        ...requestFromFlags(values, io.cwd),
+        ...(port !== undefined ? { port } : {}),
+        ...(computeType ? { computeType } : {}),
+        ...(values.debug ? { debug: true } : {}),
+        ...(values.overwrite ? { overwrite: true } : {}),
+        ...(azure ? { azure } : {}),
+      },
+      { onProgress: progressTo(io, values.quiet), ...(values['keep-failed'] ? { keepFailed: true } : {}) },
+    )
+    .catch(failureOnce(values.quiet));
+  if (values.json) writeJson(io.stdout, maskSecrets(status, false));
   else io.stdout.write(formatService(status));
   return 0;
 }

@@ -31,6 +31,14 @@ export interface DeployRequest {
   dockerRunArgs?: string[];
   /** The aci target's subscription, resource group, region and registry (flags and environment). */
   azure?: AzurePlacement;
+  /** Replace a service of the same name (Azure's `overwrite=True`): it is stopped and removed first. */
+  overwrite?: boolean;
+  /** A score.py's environment file (conda env.yml or requirements.txt): wins over the inference config's condaFile. */
+  environmentFile?: string;
+  /** The Python that runs a score.py (without an environment file), or the base of its venv. */
+  python?: string;
+  /** Python worker processes (the reference server's WORKER_COUNT). */
+  workers?: number;
 }
 
 /** A record as callers see it, with its live state. */
@@ -83,6 +91,10 @@ export interface ServiceLifecycle {
   /** The last `tail` lines, then (with `follow`) new lines as they come, until the signal aborts. */
   logs(name: string, options?: LogOptions): AsyncIterable<string>;
   delete(name: string, options?: LifecycleOptions): Promise<void>;
+  /** Stops the service where it runs and keeps its record, keys and log, so `start` brings it back as it was. */
+  stop(name: string, options?: LifecycleOptions): Promise<ServiceStatus>;
+  /** Starts a stopped service again, as its record describes it (same scoring URI). */
+  start(name: string, options?: LifecycleOptions): Promise<ServiceStatus>;
   keys(name: string): Promise<ServiceKeys>;
   regenerateKey(name: string, which: KeyName, options?: LifecycleOptions): Promise<ServiceKeys>;
   token(name: string): Promise<ServiceToken>;

@@ -1,8 +1,9 @@
-// Runs the Azure doubles as a process of their own, for the in-editor suite (scripts/integration.sh): the
-// extension host must be started with NODE_EXTRA_CA_CERTS, the authority, the endpoint and nss_wrapper already in
-// its environment. Writes those, plus where to deploy (AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_GROUP,
-// MODELPORT_REGISTRY), as `export` lines to the file given, then serves until SIGTERM/SIGINT, and on the way out
-// removes every container it started.
+// Runs the Azure doubles as a process of their own, for the in-editor suite (scripts/integration.ts, through
+// test/integration/host/azureDoubles.ts): the extension host must be started with NODE_EXTRA_CA_CERTS, the
+// authority, the endpoint and nss_wrapper already in its environment. Writes those, plus where to deploy
+// (AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_GROUP, MODELPORT_REGISTRY), as one JSON object of environment variables
+// (owner-only: it holds the test principal's secret) to the file given, then serves until SIGTERM/SIGINT, and on
+// the way out removes every container it started.
 //   node --import tsx test/doubles/azure/serveDoubles.ts ENV_FILE
 import { renameSync, writeFileSync } from 'node:fs';
 import { azureDoublesSkipReason, startAzureDoubles } from './azureDoubles';
@@ -10,11 +11,15 @@ import { startDnsProxy } from './dnsProxy';
 
 const envFile = process.argv[2];
 if (!envFile) throw new Error('usage: serveDoubles.ts ENV_FILE');
-const quote = (v: string): string => `'${v.replace(/'/g, `'\\''`)}'`;
+const write = (env: Record<string, string>): void => {
+  writeFileSync(envFile + '.tmp', JSON.stringify(env), { mode: 0o600 });
+  // Renamed into place: the runner waits for the file, and must never read half of it.
+  renameSync(envFile + '.tmp', envFile);
+};
 
 const skip = azureDoublesSkipReason();
 if (skip) {
-  writeFileSync(envFile, `export MODELPORT_TEST_AZURE_SKIP=${quote(skip)}\n`);
+  write({ MODELPORT_TEST_AZURE_SKIP: skip });
   process.exit(0);
 }
 
@@ -29,14 +34,12 @@ void startAzureDoubles().then(async (d) => {
     MODELPORT_REGISTRY: process.env.CTR_REGISTRY ?? '',
     MODELPORT_TEST_ARM_DOUBLE: d.arm.origin,
   };
-  writeFileSync(envFile + '.tmp', Object.entries(env).map(([k, v]) => `export ${k}=${quote(v)}\n`).join(''));
-  // Renamed into place: the script waits for the file, and must never read half of it.
-  renameSync(envFile + '.tmp', envFile);
+  write(env);
   let closing = false;
   const stop = (): void => {
     if (closing) return;
     closing = true;
-    // Never outlive the script that started us, whatever a connection does: give the close 60 s at most.
+    // Never outlive the runner that started us, whatever a connection does: give the close 60 s at most.
     setTimeout(() => process.exit(1), 60_000).unref();
     void proxy
       .close()

@@ -1,4 +1,4 @@
-// Azure Container Instances from a real VS Code, against the Azure contract doubles that scripts/integration.sh
+// Azure Container Instances from a real VS Code, against the Azure contract doubles that scripts/integration.ts
 // starts (test/doubles/azure): sign in (the setting modelport.azure.signIn = defaultAzureCredential, so the real
 // @azure/identity signs in to the Entra double with the service principal in the host's environment — the editor
 // of these tests has no Microsoft account), deploy with key auth, see the service in the tree with where it runs
