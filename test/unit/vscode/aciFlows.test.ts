@@ -1,7 +1,7 @@
 // The ACI parts of the command flows: the target picker says whether ACI can work, a deploy to ACI signs in and
 // passes where the service goes, an update of a service Azure restarts asks first and says how long it lasted.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, beforeEach, test } from 'node:test';
@@ -25,10 +25,14 @@ class RestartingServices extends FakeServices {
 
 let ws: ModelportWorkspace;
 let services: RestartingServices;
-beforeEach(() => {
+beforeEach(async () => {
   const project = mkdtempSync(join(root, 'p-'));
   services = new RestartingServices();
   ws = { projectDir: project, dir: join(project, '.modelport'), registry: new ModelRegistry(join(project, '.modelport')), services };
+  // A real ONNX model as fashion:1: the deploy flow reads the registry (a model that is not ONNX asks for its entry script).
+  const onnx = join(project, 'model.onnx');
+  copyFileSync('samples/fashion-mnist/model.onnx', onnx);
+  await ws.registry.register({ source: onnx, name: 'fashion' });
 });
 
 function fakeAzure(account: string | undefined): AzureSignInApi & { signIns: number } {
