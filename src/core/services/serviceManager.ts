@@ -273,8 +273,8 @@ export class ServiceManager implements ServiceLifecycle {
     let done: ServiceRecord;
     try {
       if (await target.isRunning(current)) {
-        await target.reload(next, keys, options);
-        done = next;
+        const reloaded = await target.reload(next, keys, options);
+        done = reloaded?.target ? { ...next, target: reloaded.target } : next;
       } else {
         options.onProgress?.(`Service '${name}' is not running: starting it`);
         const started = await target.start(next, keys, options);

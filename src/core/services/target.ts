@@ -29,6 +29,11 @@ export interface StartedService {
   target?: ServiceRecord['target'];
 }
 
+export interface ReloadedService {
+  /** The target's settings as they turned out. */
+  target?: ServiceRecord['target'];
+}
+
 /**
  * How an update reaches a running service: `swap` starts the new instance beside the old one and moves traffic
  * between two requests; `rolling` replaces replicas behind readiness checks; `restart` stops and restarts the
@@ -77,8 +82,12 @@ export interface DeploymentTarget<K extends TargetKind = TargetKind> {
   /** Starts the service and resolves once it is Healthy; rejects with the reason and the log tail. */
   start(record: ServiceRecord, credentials: StoredKeys, options: LifecycleOptions): Promise<StartedService>;
   status(record: ServiceRecord): Promise<TargetStatus>;
-  /** Moves the running service to the record's current generation (see updateStrategy). */
-  reload(record: ServiceRecord, credentials: StoredKeys, options: LifecycleOptions): Promise<void>;
+  /**
+   * Moves the running service to the record's current generation (see updateStrategy). A target whose settings
+   * change on the way (the aci target's pushed image reference) says how they turned out: the manager writes them
+   * with the record once the new generation serves.
+   */
+  reload(record: ServiceRecord, credentials: StoredKeys, options: LifecycleOptions): Promise<ReloadedService | void>;
   stop(record: ServiceRecord, options: LifecycleOptions): Promise<void>;
   /** Whether something of this service is running (so `reload` applies rather than `start`). */
   isRunning(record: ServiceRecord): Promise<boolean>;

@@ -17,7 +17,7 @@ import { DeploymentFailedError } from '../deploymentFailedError';
 import type { LocalRuntime } from '../host/serviceHostController';
 import type { ServiceRecord } from '../serviceRecord';
 import type { ServiceStore, StoredKeys } from '../serviceStore';
-import type { DeploymentTarget, StartedService, TargetContext, TargetRequest, TargetStatus } from '../target';
+import type { DeploymentTarget, ReloadedService, StartedService, TargetContext, TargetRequest, TargetStatus } from '../target';
 import type { LifecycleOptions, LogOptions } from '../types';
 import { translateAzureError, type AzureErrorContext } from './aciErrors';
 import { pushAciImage } from './aciImage';
@@ -255,7 +255,7 @@ export class AciTarget implements DeploymentTarget<'aci'> {
     }
   }
 
-  async reload(record: ServiceRecord, credentials: StoredKeys, options: LifecycleOptions): Promise<void> {
+  async reload(record: ServiceRecord, credentials: StoredKeys, options: LifecycleOptions): Promise<ReloadedService> {
     let t = aciOf(record);
     if (!t.location) t = { ...t, location: (await getResourceGroup(this.access, t.subscriptionId, t.resourceGroup).catch((err: unknown) => Promise.reject(translateAzureError(err, this.errorContext(t))))).location };
     const previous = t.imageReference;
@@ -293,9 +293,10 @@ export class AciTarget implements DeploymentTarget<'aci'> {
         ? `The service was unavailable for ${(unavailableMs / 1000).toFixed(1)} s during the update (from ${from?.toISOString() ?? '?'}).`
         : 'The service answered throughout the update.',
     );
-    await this.store.writeRecord({ ...record, target: t });
     if (previous && previous !== reference) await this.removeTag(record, previous, credential, options);
     await removeServiceImages(this.runner, record.name, record.generation).catch(() => undefined);
+    // The manager writes the record with the new image reference once this returns (the update then serves).
+    return { target: t };
   }
 
   /** Puts the previous image back after a failed update (the group is restarted once more). */
