@@ -3,6 +3,7 @@
 // as secure environment variables (ARM never returns a secureValue on GET). Pure: a unit test pins it, and the
 // contract double validates it against the official OpenAPI schema.
 import type { ContainerGroup, EnvironmentVariable, ImageRegistryCredential } from '@azure/arm-containerinstance';
+import { batchingEnv, limitsEnv } from '../runtimeEnv';
 import type { ServiceRecord, TargetSettingsOf } from '../serviceRecord';
 import type { StoredKeys } from '../serviceStore';
 
@@ -41,6 +42,8 @@ export function containerGroupSpec(inputs: GroupInputs): ContainerGroup {
     { name: 'SERVER_PORT', value: String(aciPort) },
     { name: 'MODELPORT_HOST', value: '0.0.0.0' },
     { name: 'MODELPORT_RUN_AS', value: aciRunAs },
+    // Batching and work limits (deploymentconfig.json), as the docker target passes them to `docker run`.
+    ...Object.entries({ ...batchingEnv(record.batching), ...limitsEnv(record.limits) }).map(([name, value]) => ({ name, value })),
     ...credentialVariables(record.authMode, inputs.keys),
   ];
   return {

@@ -77,6 +77,20 @@ test('the group the SDK sends is valid against the official 2023-05-01 spec, wit
   assert.deepEqual(env.find((e) => e.name === 'SERVER_PORT'), { name: 'SERVER_PORT', value: '80' });
 });
 
+test('batching and work limits from deploymentconfig.json reach the container as the server reads them', () => {
+  const t = record.target.kind === 'aci' ? record.target : undefined;
+  assert.ok(t);
+  const limited: ServiceRecord = { ...record, batching: { enabled: true, maxBatchSize: 8, maxDelayMs: 5 }, limits: { maxConcurrentRequests: 3, maxRowsPerRequest: 100 } };
+  const env = containerGroupSpec({ record: limited, target: t, location: 'westeurope', imageReference: 'r/m:3', keys, registryCredential: undefined }).containers[0]?.environmentVariables ?? [];
+  const plain = Object.fromEntries(env.filter((e) => e.value !== undefined).map((e) => [e.name, e.value]));
+  assert.equal(plain.MODELPORT_MAX_BATCH_SIZE, '8');
+  assert.equal(plain.MODELPORT_MAX_BATCH_DELAY_MS, '5');
+  assert.equal(plain.MODELPORT_MAX_CONCURRENT_REQUESTS, '3');
+  assert.equal(plain.MODELPORT_MAX_ROWS, '100');
+  const off = containerGroupSpec({ record: { ...record, batching: { enabled: false, maxBatchSize: 1, maxDelayMs: 0 } }, target: t, location: 'westeurope', imageReference: 'r/m:3', keys, registryCredential: undefined }).containers[0]?.environmentVariables ?? [];
+  assert.deepEqual(off.find((e) => e.name === 'MODELPORT_BATCHING'), { name: 'MODELPORT_BATCHING', value: 'off' });
+});
+
 test('the spec validator refuses what the service would: a wrong type, a missing field, an unknown property', { skip: existsSync(join(specDir, 'containerInstance.json')) ? false : `no spec at ${specDir}` }, () => {
   const spec = new AciSpec();
   const example = AciSpec.example('ContainerGroupsCreateOrUpdate').parameters.containerGroup;
