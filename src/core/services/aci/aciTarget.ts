@@ -14,6 +14,7 @@ import { removeServiceImages } from '../../docker/serviceImage';
 import { CancelledError, ConflictError, errorMessage } from '../../errors';
 import type { ModelRegistry } from '../../registry/modelRegistry';
 import { DeploymentFailedError } from '../deploymentFailedError';
+import { generationTag } from '../logLine';
 import type { LocalRuntime } from '../host/serviceHostController';
 import type { ServiceRecord } from '../serviceRecord';
 import type { ServiceStore, StoredKeys } from '../serviceStore';
@@ -39,6 +40,16 @@ const logTailLines = 30;
 function aciOf(record: ServiceRecord): AciSettings {
   if (record.target.kind !== 'aci') throw new Error(`service '${record.name}' is not an aci service`);
   return record.target;
+}
+
+/**
+ * The container's last lines go by as progress, tagged with their generation as the service host tags an
+ * instance's (the CLI then prints the failure without them, as for the other targets), and stay in the error for
+ * callers without progress.
+ */
+function failedWithLog(message: string, tail: string[], generation: number, options: LifecycleOptions): DeploymentFailedError {
+  for (const line of tail) options.onProgress?.(`${generationTag(generation)}${line}`);
+  return new DeploymentFailedError(message, tail);
 }
 
 export class AciTarget implements DeploymentTarget<'aci'> {
@@ -214,7 +225,7 @@ export class AciTarget implements DeploymentTarget<'aci'> {
       await this.store
         .writeRecord({ ...record, target: { ...t, ...(reference ? { imageReference: reference, imagePushedByModelport: true } : {}), failure: { reason: reason.split('\n')[0] ?? reason, time: new Date().toISOString() } } })
         .catch(() => undefined);
-      throw tail.length > 0 ? new DeploymentFailedError(`Deployment failed: ${reason}`, tail) : translated;
+      throw tail.length > 0 ? failedWithLog(`Deployment failed: ${reason}`, tail, record.generation, options) : translated;
     }
   }
 
@@ -282,10 +293,11 @@ export class AciTarget implements DeploymentTarget<'aci'> {
       const { unavailableMs } = await probe.stop();
       const translated = translateAzureError(err, this.errorContext(t, reference));
       options.onProgress?.(`The update failed (${errorMessage(translated).split('\n')[0]}); the service has not answered for ${(unavailableMs / 1000).toFixed(1)} s.`);
+      // The new container's log says why: read it before the previous image replaces it.
+      const tail = await this.logTail(t, record.name);
       if (previous) await this.rollBack(record, t, previous, credentials, credential, options, watcher);
       if (reference) await this.removeTag(record, reference, credential, options);
-      const tail = await this.logTail(t, record.name);
-      throw tail.length > 0 ? new DeploymentFailedError(`Update failed: ${errorMessage(translated)}`, tail) : translated;
+      throw tail.length > 0 ? failedWithLog(`Update failed: ${errorMessage(translated)}`, tail, record.generation, options) : translated;
     }
     const { unavailableMs, from } = await probe.stop();
     options.onProgress?.(
