@@ -17,7 +17,7 @@ const entries = [
 ];
 
 // Integration suites (mocha inside a real extension host): one bundle per file of test/integration/suite,
-// mocha loaded from node_modules at run time. See scripts/integration.sh.
+// mocha loaded from node_modules at run time. See scripts/integration.ts.
 const integration = readdirSync('test/integration/suite')
   .filter((f) => f.endsWith('.ts'))
   .map((f) => ({ in: `test/integration/suite/${f}`, out: `out/test/integration/${f.replace(/\.ts$/, '.js')}` }));

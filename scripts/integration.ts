@@ -7,13 +7,17 @@
 // can be downloaded.
 //   MODELPORT_GREP=…            only the matching tests (the extension host inherits this environment)
 //   MODELPORT_VSIX=file.vsix    the same suites against the packaged extension, unzipped
-//   MODELPORT_EXTHOST_TIMEOUT_MS  bound of the whole run inside the host (default 25 min)
+//   MODELPORT_EXTHOST_TIMEOUT_MS  bound of the whole run inside the host (default 40 min)
+// The ACI suite runs against the Azure contract doubles (test/integration/host/azureDoubles.ts), which need the
+// container engine and registry of the machine in this environment (DOCKER_HOST, CTR_REGISTRY, CTR_RUN_NET_ARGS)
+// and libnss-wrapper; without them it skips, saying why.
 //   MODELPORT_EXTHOST_VERBOSE=1   the whole workbench log
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ensureChromium } from '../test/helpers/chromium';
+import { startAzureDoublesProcess, type RunningAzureDoubles } from '../test/integration/host/azureDoubles';
 import { startCodeServer, type RunningCodeServer } from '../test/integration/host/codeServer';
 import { driveSuites } from '../test/integration/host/driveSuites';
 import { ensureVsCodeHost } from '../test/integration/host/installHost';
@@ -75,9 +79,11 @@ async function main(): Promise<number> {
   }
 
   let server: RunningCodeServer | undefined;
+  let azure: RunningAzureDoubles | undefined;
   const cleanup = async (): Promise<void> => {
     stopLeftoverServices(project);
     await server?.stop();
+    await azure?.stop(); // the doubles remove the container groups they run
     rmSync(work, { recursive: true, force: true });
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -88,7 +94,10 @@ async function main(): Promise<number> {
   try {
     // The Python suite reuses the environments the HTTP tests built for the sample's env.yml (made once per content).
     const envCache = process.env.MODELPORT_ENV_CACHE || join(tmpdir(), 'modelport-test-python-envs');
-    server = await startCodeServer(host.codeServer, join(work, 'run'), { MODELPORT_SHOT_DIR: shots, MODELPORT_ENV_CACHE: envCache });
+    // The doubles' environment (CA, endpoints, principal, nss_wrapper's LD_PRELOAD) goes to the workbench server
+    // only: Chromium, driven from this process, does not close under nss_wrapper.
+    azure = await startAzureDoublesProcess(root, work, log);
+    server = await startCodeServer(host.codeServer, join(work, 'run'), { MODELPORT_SHOT_DIR: shots, MODELPORT_ENV_CACHE: envCache, ...azure.env });
     log(`code-server up on ${server.url} (log: ${server.logFile})`);
     const run = await driveSuites({
       serverUrl: server.url,
@@ -96,8 +105,9 @@ async function main(): Promise<number> {
       extensionDir,
       testsEntry: join(root, 'out', 'test', 'integration', 'index'),
       folder: project,
-      // Image builds (Debug in Docker, the Python suite's Docker deployment) take minutes on a busy machine.
-      timeoutMs: Number(process.env.MODELPORT_EXTHOST_TIMEOUT_MS || 25 * 60_000),
+      // Image builds (Debug in Docker, the Python suite's Docker deployment, the ACI suite's two images, built and
+      // pushed) take minutes on a busy machine.
+      timeoutMs: Number(process.env.MODELPORT_EXTHOST_TIMEOUT_MS || 40 * 60_000),
       verbose: process.env.MODELPORT_EXTHOST_VERBOSE === '1',
     });
     code = run.code;

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { readModelConfigOf } from './core/modelConfigFile';
+import { AzureSignIn } from './vscode/azure/azureSignIn';
 import type { LocalRuntime } from './core/services/host/serviceHostController';
 import type { ServiceLifecycle } from './core/services/types';
 import type { CommandDeps, ModelportWorkspace } from './vscode/common/deps';
@@ -60,10 +61,13 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
   const started = Date.now();
   // The service host is the bundled CLI run by this Node (code-server) or Electron as Node (desktop).
   const runtime: LocalRuntime = { nodePath: process.execPath, cliPath: join(context.extensionPath, 'dist', 'cli.js') };
+  // Azure sign-in (the editor's Microsoft account, or DefaultAzureCredential): the Azure SDKs load on first use.
+  const azure = new AzureSignIn(context);
   // The deployment targets, one line each, loaded when a service of their kind is first used.
   const workspaces = new WorkspaceCache({
     local: async (ctx) => new (await import('./core/services/local/localTarget.js')).LocalTarget(ctx, runtime),
     docker: async (ctx) => new (await import('./core/services/docker/localDockerTarget.js')).LocalDockerTarget(ctx, runtime),
+    aci: async (ctx) => new (await import('./core/services/aci/aciTarget.js')).AciTarget(ctx, runtime, await azure.access()),
   });
   // Every open folder has its own Modelport workspace; a command acts on the one its arguments point at.
   const folders = (): vscode.WorkspaceFolder[] => [...(vscode.workspace.workspaceFolders ?? [])];
@@ -72,6 +76,12 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
   const requireWorkspace = (dir: string | undefined): ModelportWorkspace => workspaces.require(dir, readSettings(dir).workspaceFolder);
 
   const tree = new WorkspaceTreeProvider(() => folders().map((f) => ({ name: f.name, workspace: requireWorkspace(f.uri.fsPath) })), log);
+  // The Azure account in the view's title bar, once signed in.
+  const showAccount = (): void => {
+    void azure.account().then((a) => (tree.view.description = a ? `Azure: ${a}` : undefined), () => undefined);
+  };
+  showAccount();
+  context.subscriptions.push(azure.onDidChange(showAccount));
   const projectDir = (args: readonly unknown[] = []): string | undefined =>
     chooseFolder(
       folders().map((f) => f.uri.fsPath),
@@ -96,6 +106,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
       refresh: () => tree.refresh(),
       runCommand: async (id, ...rest) => vscode.commands.executeCommand(id, ...rest),
       extensionDir: context.extensionPath,
+      azure,
     };
   };
   context.subscriptions.push(...registerCommands(depsFor, (o) => (lastOutcome = o)));

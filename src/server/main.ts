@@ -2,6 +2,8 @@
 // the reference server where it has one: 3 when init() fails; 2 for a configuration error; 1 otherwise; and
 // 137 (SIGKILL) when the event-loop watchdog ends a process whose loop stays blocked (see eventLoopWatchdog.ts).
 import { ConfigError, errorMessage } from '../core/errors';
+import type { Server } from 'node:net';
+import { bindPort, dropPrivileges } from './http/privilegedPort';
 import { createLogger, type Logger } from './logger';
 import { defaultWatchdogMs, type ServeOptions } from './options';
 import { EventLoopWatchdog, startupWatchdogMs } from './runtime/eventLoopWatchdog';
@@ -40,10 +42,24 @@ export async function serve(options: ServeOptions): Promise<number> {
     await watchdog?.stop();
     return code;
   };
+  // Root only long enough to bind a privileged port (ACI, port 80): see http/privilegedPort.ts.
+  let bound: Server | undefined;
+  if (options.runAs && process.getuid?.() === 0) {
+    try {
+      bound = await bindPort(options.port, options.host);
+      dropPrivileges(options.runAs);
+      logger.info(`Bound port ${options.port} as root, now running as user ${options.runAs.uid}:${options.runAs.gid}`);
+    } catch (err) {
+      bound?.close();
+      logger.error(`Could not bind port ${options.port} and drop privileges: ${errorMessage(err)}`);
+      return exit(exitCodes.failure);
+    }
+  }
   let service;
   try {
     service = await createService(options, logger);
   } catch (err) {
+    bound?.close();
     if (err instanceof InitFailedError) {
       logger.error(err.message);
       return exit(exitCodes.initFailed);
@@ -52,7 +68,16 @@ export async function serve(options: ServeOptions): Promise<number> {
     return exit(err instanceof ConfigError ? exitCodes.config : exitCodes.failure);
   }
   try {
-    await service.app.listen({ port: options.port, host: options.host });
+    if (bound) {
+      const preBound = bound;
+      await service.app.ready();
+      await new Promise<void>((resolveListen, rejectListen) => {
+        service.app.server.once('error', rejectListen);
+        service.app.server.listen(preBound, () => resolveListen());
+      });
+    } else {
+      await service.app.listen({ port: options.port, host: options.host });
+    }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     logger.error(code === 'EADDRINUSE' ? `Port ${options.port} on ${options.host} is already in use; choose another with --port.` : `Could not listen: ${errorMessage(err)}`);

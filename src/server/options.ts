@@ -1,6 +1,7 @@
 // What `modelport serve` runs with. Command-line options win over the environment variables that Azure ML's
 // inference server reads, so a container built for Azure and a developer's terminal configure it alike.
 import { ConfigError } from '../core/errors';
+import { parseRunAs, type RunAs } from './http/privilegedPort';
 import { defaultWorkLimits, resolveWorkLimits, type LimitFlags, type WorkLimits } from './limits';
 import { resolveRuntimeOptions, type RuntimeFlags, type RuntimeOptions } from './runtime/sessionOptions';
 import { resolvePythonOptions, type PythonServeFlags, type PythonServeOptions } from './scoring/python/pythonOptions';
@@ -42,6 +43,11 @@ export interface ServeOptions {
   watchdogMs?: number;
   /** onnxruntime session options and dynamic batching; read from the environment when absent. */
   runtime?: RuntimeOptions;
+  /**
+   * MODELPORT_RUN_AS: started as root (the ACI image, whose port 80 needs it), bind the port, then become this
+   * user before loading anything. Ignored when not started as root.
+   */
+  runAs?: RunAs;
   /** The Python runtime of a score.py (interpreter, workers); read from the environment when absent. */
   python?: PythonServeOptions;
   /** Work per request and requests at once (src/server/limits.ts); the defaults when absent. */
@@ -165,6 +171,7 @@ export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): 
     auth: resolveAuth(env),
     watchdogMs: watchdog === undefined ? defaultWatchdogMs(timeoutMs) : parseWatchdogMs(watchdog, flags.watchdogMs !== undefined ? '--watchdog-ms' : 'MODELPORT_WATCHDOG_MS'),
     runtime: resolveRuntimeOptions(flags.runtime ?? {}, env),
+    ...(env.MODELPORT_RUN_AS ? { runAs: parseRunAs(env.MODELPORT_RUN_AS) } : {}),
     python: resolvePythonOptions(flags.python ?? {}, env),
     limits: resolveWorkLimits(flags.limits ?? {}, env),
   };

@@ -1,5 +1,6 @@
 // The flags deploy and update share, turned into a DeployRequest's fields.
 import { resolve } from 'node:path';
+import type { AzurePlacement } from '../../core/services/target';
 import { entryScriptExtensionList } from '../../core/entryScriptFiles';
 import type { AuthMode, ComputeType, DeployRequest } from '../../core/services/types';
 import { UsageError } from '../common/usageError';
@@ -87,4 +88,40 @@ export function portFlag(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new UsageError(`--port must be a port number from 0 to 65535, got '${value}'.`);
   return Number(value);
+}
+
+/** Where an aci service goes; flags win over the environment, both over deploymentconfig.json and what was remembered. */
+export const azureFlags = {
+  subscription: { type: 'string' },
+  'resource-group': { type: 'string' },
+  location: { type: 'string' },
+  registry: { type: 'string' },
+} as const;
+
+export const azureFlagsHelp = `  --subscription ID           aci: the Azure subscription (env AZURE_SUBSCRIPTION_ID)
+  --resource-group NAME       aci: the resource group (env AZURE_RESOURCE_GROUP)
+  --location REGION           aci: the region (env AZURE_LOCATION; default: the resource group's)
+  --registry LOGIN_SERVER     aci: the registry the image is pushed to and pulled from, such as
+                              myregistry.azurecr.io (env MODELPORT_REGISTRY)
+                              (all four are remembered for the workspace after a deploy)`;
+
+interface AzureFlagValues {
+  subscription?: string;
+  'resource-group'?: string;
+  location?: string;
+  registry?: string;
+}
+
+export function azureFromFlags(values: AzureFlagValues, env: NodeJS.ProcessEnv): AzurePlacement | undefined {
+  const placement: AzurePlacement = {};
+  const subscriptionId = values.subscription ?? (env.AZURE_SUBSCRIPTION_ID || undefined);
+  const resourceGroup = values['resource-group'] ?? (env.AZURE_RESOURCE_GROUP || undefined);
+  const location = values.location ?? (env.AZURE_LOCATION || undefined);
+  const registry = values.registry ?? (env.MODELPORT_REGISTRY || undefined);
+  if (subscriptionId !== undefined) placement.subscriptionId = subscriptionId;
+  if (resourceGroup !== undefined) placement.resourceGroup = resourceGroup;
+  if (location !== undefined) placement.location = location;
+  if (registry !== undefined) placement.registry = registry;
+  for (const [k, v] of Object.entries(placement)) if (!v.trim()) throw new UsageError(`--${k} must not be empty.`);
+  return Object.keys(placement).length > 0 ? placement : undefined;
 }

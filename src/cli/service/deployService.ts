@@ -5,7 +5,7 @@ import type { CliIo } from '../common/io';
 import { writeJson } from '../common/output';
 import { maskSecrets } from './maskSecrets';
 import type { Verb } from '../common/verb';
-import { deployFlags, deployFlagsHelp, parseComputeType, portFlag, requestFromFlags } from './deployOptions';
+import { azureFlags, azureFlagsHelp, azureFromFlags, deployFlags, deployFlagsHelp, parseComputeType, portFlag, requestFromFlags } from './deployOptions';
 import { formatService } from './formatService';
 import { openServices } from './openServices';
 import { failureOnce, progressTo } from './progressLines';
@@ -17,8 +17,11 @@ end of the service log). Progress lines go to stderr; the result to stdout.
 
 Options:
 ${deployFlagsHelp}
-  --target local|docker       compute type (wins over the deployment config; default local). docker builds
-                              modelport/NAME:GENERATION and runs it (see docs/docker.md)
+  --target local|docker|aci   compute type (wins over the deployment config; default local). docker builds
+                              modelport/NAME:GENERATION and runs it (see docs/docker.md); aci pushes that
+                              image to --registry and runs it in Azure Container Instances
+${azureFlagsHelp}
+  --keep-failed               aci: keep the container group of a failed deploy, to inspect it
   --debug                     run under the Node inspector on a loopback port (in 'service show --json':
                               debugPort) for a debugger to attach to
   --port N                    the service's port (default: a free one; kept across updates)
@@ -35,7 +38,7 @@ Example:
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { ...commonOptions, ...deployFlags, target: { type: 'string' }, port: { type: 'string' }, debug: { type: 'boolean' }, overwrite: { type: 'boolean' } },
+    options: { ...commonOptions, ...deployFlags, ...azureFlags, target: { type: 'string' }, port: { type: 'string' }, debug: { type: 'boolean' }, overwrite: { type: 'boolean' }, 'keep-failed': { type: 'boolean' } },
     allowPositionals: true,
     strict: true,
   });
@@ -47,6 +50,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const { manager } = openServices(values.workspace, io);
   const port = portFlag(values.port);
   const computeType = parseComputeType(values.target);
+  const azure = azureFromFlags(values, io.env);
   const status = await manager
     .deploy(
       {
@@ -57,8 +61,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
         ...(computeType ? { computeType } : {}),
         ...(values.debug ? { debug: true } : {}),
         ...(values.overwrite ? { overwrite: true } : {}),
+        ...(azure ? { azure } : {}),
       },
-      { onProgress: progressTo(io, values.quiet) },
+      { onProgress: progressTo(io, values.quiet), ...(values['keep-failed'] ? { keepFailed: true } : {}) },
     )
     .catch(failureOnce(values.quiet));
   if (values.json) writeJson(io.stdout, maskSecrets(status, false));

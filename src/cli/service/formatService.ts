@@ -5,7 +5,7 @@ import { formatDate, sanitizeText } from '../common/output';
 export function formatService(s: ServiceStatus): string {
   const lines = [
     `${s.name}  ${s.state}${s.detail ? ` (${s.detail})` : ''}`,
-    `  target:       ${s.computeType}`,
+    `  target:       ${s.computeType}${s.targetDetail ? ` (${s.targetDetail})` : ''}`,
     `  models:       ${s.models.join(', ') || '(none)'}`,
   ];
   if (s.entryScript) lines.push(`  entry script: ${s.entryScript}`);

@@ -8,6 +8,7 @@ import { UsageError } from '../common/usageError';
 import type { Verb } from '../common/verb';
 import { openServices } from './openServices';
 import { progressTo } from './progressLines';
+import { warnBeforeRestart } from './restartWarning';
 
 const keysUsage = `Usage: modelport service keys NAME [options]
 
@@ -67,7 +68,9 @@ export const regenerateKey: Verb = {
     if (!name || (which !== 'primary' && which !== 'secondary') || extra.length > 0) {
       throw new UsageError("'modelport service regen-key' takes a service NAME and which key: primary or secondary.");
     }
-    const keys = await openServices(values.workspace, io).manager.regenerateKey(name, which as KeyName);
+    const { manager } = openServices(values.workspace, io);
+    await warnBeforeRestart(manager, name, io);
+    const keys = await manager.regenerateKey(name, which as KeyName, { onProgress: progressTo(io, values.json) });
     progressTo(io, values.json)?.(`Regenerated the ${which} key of ${name}`);
     printKeys(io, keys, values.json);
     return 0;

@@ -6,6 +6,7 @@ import { writeJson } from '../common/output';
 import { maskSecrets } from './maskSecrets';
 import type { Verb } from '../common/verb';
 import { deployFlags, deployFlagsHelp, requestFromFlags } from './deployOptions';
+import { warnBeforeRestart } from './restartWarning';
 import { formatService } from './formatService';
 import { openServices } from './openServices';
 import { failureOnce, progressTo } from './progressLines';
@@ -15,7 +16,8 @@ const usage = `Usage: modelport service update NAME [options]
 Updates a service in place: same scoring URI, and no failed request while the new instance takes over
 (it starts beside the old one, is checked, then receives the traffic; the old one finishes and stops).
 If the new instance fails, the old one keeps serving. A stopped service is started again.
-Only what a flag names changes.
+Only what a flag names changes. On aci, Azure restarts the container group instead: the service does not
+answer until the new container does; the update says so first and reports how long it lasted.
 
 Options:
 ${deployFlagsHelp}
@@ -32,6 +34,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const name = onePositional(positionals, 'a service NAME', 'modelport service update');
   const { manager } = openServices(values.workspace, io);
+  await warnBeforeRestart(manager, name, io);
   const status = await manager.update(name, requestFromFlags(values, io.cwd), { onProgress: progressTo(io, values.quiet) }).catch(failureOnce(values.quiet));
   if (values.json) writeJson(io.stdout, maskSecrets(status, false));
   else io.stdout.write(formatService(status));

@@ -131,6 +131,7 @@ export class ServiceManager implements ServiceLifecycle {
       baseImage,
       ...(req.port !== undefined ? { port: req.port } : {}),
       ...(req.dockerRunArgs !== undefined ? { dockerRunArgs: req.dockerRunArgs } : {}),
+      ...(req.azure !== undefined ? { azure: req.azure } : {}),
     };
     return { common: s, target };
   }
@@ -272,8 +273,8 @@ export class ServiceManager implements ServiceLifecycle {
     let done: ServiceRecord;
     try {
       if (await target.isRunning(current)) {
-        await target.reload(next, keys, options);
-        done = next;
+        const reloaded = await target.reload(next, keys, options);
+        done = reloaded?.target ? { ...next, target: reloaded.target } : next;
       } else {
         options.onProgress?.(`Service '${name}' is not running: starting it`);
         const started = await target.start(next, keys, options);
@@ -335,6 +336,7 @@ export class ServiceManager implements ServiceLifecycle {
       detail: status.detail,
       updateStrategy: target.updateStrategy,
       ...(status.debugPort !== undefined ? { debugPort: status.debugPort } : {}),
+      ...(status.targetDetail !== undefined ? { targetDetail: status.targetDetail } : {}),
     };
   }
 
@@ -408,13 +410,13 @@ export class ServiceManager implements ServiceLifecycle {
     return publicKeys(keys);
   }
 
-  async regenerateKey(name: string, which: KeyName): Promise<ServiceKeys> {
+  async regenerateKey(name: string, which: KeyName, options: LifecycleOptions = {}): Promise<ServiceKeys> {
     const { record, keys } = await this.keysOf(name);
     if (record.authMode !== 'key') throw new ConflictError(`Service '${name}' does not use key authentication.`);
     const next = { ...keys, [which === 'primary' ? 'primaryKey' : 'secondaryKey']: generateKey() };
     await this.store.writeKeys(name, next);
     // The instance reads its keys at start: roll to a new one, without failing a request.
-    await this.update(name, {});
+    await this.update(name, {}, options);
     return publicKeys(next);
   }
 

@@ -32,7 +32,34 @@ const dockerTargetSchema = z.object({
   memoryInGB: z.number().positive().optional(),
 });
 
-export const targetSettingsSchema = z.discriminatedUnion('kind', [localTargetSchema, dockerTargetSchema]);
+/** A container group in Azure Container Instances, running the image pushed to `registry`. */
+const aciTargetSchema = z.object({
+  kind: z.literal('aci'),
+  subscriptionId: z.string().min(1),
+  resourceGroup: z.string().min(1),
+  /** The Azure region; empty until the first start read the resource group's region. */
+  location: z.string(),
+  /** `<dnsNameLabel>.<location>.azurecontainer.io`. */
+  dnsNameLabel: z.string().min(1),
+  /** The registry's login server the image is pushed to and the group pulls from. */
+  registry: z.string().min(1),
+  containerGroupName: z.string().min(1),
+  cpu: z.number().positive(),
+  memoryInGB: z.number().positive(),
+  image: imageSettingsSchema,
+  /** deploymentconfig.json's tags, set on the container group. */
+  tags: z.record(z.string(), z.string()),
+  /** `<registry>/modelport/<service>:<generation>`, once pushed: the group runs it. */
+  imageReference: z.string().optional(),
+  /** Whether Modelport pushed that tag (then delete removes it when no other service uses it). */
+  imagePushedByModelport: z.boolean().optional(),
+  /** The public FQDN Azure answered. */
+  fqdn: z.string().optional(),
+  /** Why the last deploy failed (the group it created is removed unless --keep-failed). */
+  failure: z.object({ reason: z.string(), time: z.string() }).optional(),
+});
+
+export const targetSettingsSchema = z.discriminatedUnion('kind', [localTargetSchema, dockerTargetSchema, aciTargetSchema]);
 
 export const serviceRecordSchema = z.object({
   name: z.string(),

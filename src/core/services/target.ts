@@ -12,6 +12,8 @@ import type { LifecycleOptions, LogOptions, ServiceState } from './types';
 export interface TargetStatus {
   state: ServiceState;
   detail: string | undefined;
+  /** What the target reports beside the state (a cloud resource's provisioning state, restart count…). */
+  targetDetail?: string;
   /** The loopback port of the serving instance's Node inspector (services deployed with debug). */
   debugPort?: number;
   /** The record generation that is serving, when the target can tell: lets a later command finish an interrupted update. */
@@ -24,6 +26,11 @@ export interface StartedService {
   scoringUri: string;
   swaggerUri: string;
   /** The target's settings as they turned out (a port picked at start, a generated DNS label…). */
+  target?: ServiceRecord['target'];
+}
+
+export interface ReloadedService {
+  /** The target's settings as they turned out. */
   target?: ServiceRecord['target'];
 }
 
@@ -46,6 +53,17 @@ export interface TargetRequest {
   port?: number;
   /** The editor's modelport.docker.runArgs setting (docker target). */
   dockerRunArgs?: string[];
+  /** Where in Azure (aci target): flags and environment, winning over the deployment config. */
+  azure?: AzurePlacement;
+}
+
+/** `--subscription`, `--resource-group`, `--location`, `--registry` (or their environment variables). */
+export interface AzurePlacement {
+  subscriptionId?: string;
+  resourceGroup?: string;
+  location?: string;
+  /** A container registry's login server (`myregistry.azurecr.io`). */
+  registry?: string;
 }
 
 export interface DeploymentTarget<K extends TargetKind = TargetKind> {
@@ -64,8 +82,12 @@ export interface DeploymentTarget<K extends TargetKind = TargetKind> {
   /** Starts the service and resolves once it is Healthy; rejects with the reason and the log tail. */
   start(record: ServiceRecord, credentials: StoredKeys, options: LifecycleOptions): Promise<StartedService>;
   status(record: ServiceRecord): Promise<TargetStatus>;
-  /** Moves the running service to the record's current generation (see updateStrategy). */
-  reload(record: ServiceRecord, credentials: StoredKeys, options: LifecycleOptions): Promise<void>;
+  /**
+   * Moves the running service to the record's current generation (see updateStrategy). A target whose settings
+   * change on the way (the aci target's pushed image reference) says how they turned out: the manager writes them
+   * with the record once the new generation serves.
+   */
+  reload(record: ServiceRecord, credentials: StoredKeys, options: LifecycleOptions): Promise<ReloadedService | void>;
   stop(record: ServiceRecord, options: LifecycleOptions): Promise<void>;
   /** Whether something of this service is running (so `reload` applies rather than `start`). */
   isRunning(record: ServiceRecord): Promise<boolean>;

@@ -2,7 +2,7 @@
 
 import type { AuthMode, ComputeType } from '../config/deploymentConfig';
 import type { ServiceRecord, TargetKind } from './serviceRecord';
-import type { UpdateStrategy } from './target';
+import type { AzurePlacement, UpdateStrategy } from './target';
 
 export type { AuthMode, ComputeType, ServiceRecord, TargetKind, UpdateStrategy };
 /** `Unknown`: the target did not answer in time (a slow cloud call never holds up a listing). */
@@ -29,6 +29,8 @@ export interface DeployRequest {
   debug?: boolean;
   /** The editor's modelport.docker.runArgs setting, for the docker target (the CLI reads MODELPORT_DOCKER_RUN_ARGS). */
   dockerRunArgs?: string[];
+  /** The aci target's subscription, resource group, region and registry (flags and environment). */
+  azure?: AzurePlacement;
   /** Replace a service of the same name (Azure's `overwrite=True`): it is stopped and removed first. */
   overwrite?: boolean;
   /** A score.py's environment file (conda env.yml or requirements.txt): wins over the inference config's condaFile. */
@@ -50,6 +52,8 @@ export interface ServiceStatus extends ServiceRecord {
   debugPort?: number;
   /** How an update reaches it on its target (`restart` means it is unavailable meanwhile). */
   updateStrategy: UpdateStrategy;
+  /** What the target reports beside the state (ACI: provisioning state, container state, restart count). */
+  targetDetail?: string;
 }
 
 export interface LogOptions {
@@ -73,6 +77,8 @@ export interface LifecycleOptions {
   /** One line at a time, as the deployment goes (Azure's `wait_for_deployment(show_output=True)`). */
   onProgress?: (line: string) => void;
   signal?: AbortSignal;
+  /** Cloud targets: keep what a failed deploy created (the container group), to inspect it. */
+  keepFailed?: boolean;
 }
 
 /** The operations behind `modelport service …` and the extension's Services tree. */
@@ -90,7 +96,7 @@ export interface ServiceLifecycle {
   /** Starts a stopped service again, as its record describes it (same scoring URI). */
   start(name: string, options?: LifecycleOptions): Promise<ServiceStatus>;
   keys(name: string): Promise<ServiceKeys>;
-  regenerateKey(name: string, which: KeyName): Promise<ServiceKeys>;
+  regenerateKey(name: string, which: KeyName, options?: LifecycleOptions): Promise<ServiceKeys>;
   token(name: string): Promise<ServiceToken>;
   /** Names of the services that use `name:version`. */
   servicesUsing(modelRef: string): Promise<string[]>;

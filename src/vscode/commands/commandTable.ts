@@ -1,6 +1,7 @@
 // Every Modelport command and the flow behind it: the one registration table. No `vscode` import, so a unit
 // test can check it against package.json's contributes.commands.
 import type { CommandDeps } from '../common/deps';
+import { signIn } from './azure/signIn';
 import { deleteModel } from './model/deleteModel';
 import { deployModel } from './model/deployModel';
 import { registerModel } from './model/registerModel';
@@ -48,4 +49,5 @@ export const commandTable: Readonly<Record<string, CommandFlow>> = {
   'modelport.scaffold.deploymentConfig': newDeploymentConfig,
   'modelport.workspace.refresh': refresh,
   'modelport.workspace.openSample': openSample,
+  'modelport.azure.signIn': signIn,
 };

@@ -1,6 +1,7 @@
 // What every command receives: the UI, the log, the workspace's registry and services, secrets and settings.
 // Built once by the composition root (src/extension.ts); unit tests build it from fakes.
 import type { ModelRegistry } from '../../core/registry/modelRegistry';
+import type { AzureAccess } from '../../core/services/aci/azureAccess';
 import type { AuthMode, ComputeType, ServiceLifecycle } from '../../core/services/types';
 import type { Log } from '../logging';
 import type { Ui } from './ui';
@@ -51,4 +52,16 @@ export interface CommandDeps {
   runCommand(id: string, ...args: unknown[]): Promise<unknown>;
   /** Where the extension is installed: samples and the bundled CLI live there. */
   extensionDir: string;
+  /** Signing in to Azure, for the aci target (absent where the editor offers no Azure sign-in). */
+  azure?: AzureSignInApi;
+}
+
+/** The editor's Azure sign-in, as command flows use it (src/vscode/azure/azureSignIn.ts implements it). */
+export interface AzureSignInApi {
+  /** The signed-in account's label, without prompting; undefined when not signed in. */
+  account(): Promise<string | undefined>;
+  /** Signs in (prompting when needed) and resolves with the account's label. */
+  signIn(): Promise<string>;
+  /** What the aci target and the pickers call Azure with; tokens are fetched on each use. */
+  access(): Promise<AzureAccess>;
 }

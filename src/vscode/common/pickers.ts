@@ -46,8 +46,18 @@ function defaultFirst<T>(items: ReadonlyArray<PickItem<T>>, value: T): PickItem<
   return [...items].sort((a, b) => Number(b.value === value) - Number(a.value === value)).map((i) => (i.value === value ? { ...i, detail: 'default (settings)' } : i));
 }
 
+/** ACI says whether it can work now: signed in (as whom), or how to sign in (choosing it then asks). */
+async function withAzureState(deps: CommandDeps, items: ReadonlyArray<PickItem<ComputeType>>): Promise<PickItem<ComputeType>[]> {
+  const account = deps.azure ? await deps.azure.account().catch(() => undefined) : undefined;
+  return items.flatMap((i) => {
+    if (i.value !== 'aci') return [i];
+    if (!deps.azure) return [];
+    return [{ ...i, description: account ? `Azure Container Instances · signed in as ${account}` : 'Azure Container Instances · not signed in: choosing it signs you in' }];
+  });
+}
+
 export async function pickTarget(deps: CommandDeps, title: string): Promise<ComputeType> {
-  return required(await deps.ui.pick(defaultFirst(targetItems, deps.settings().defaultTarget), { title, placeHolder: 'Where should the service run?' }));
+  return required(await deps.ui.pick(defaultFirst(await withAzureState(deps, targetItems), deps.settings().defaultTarget), { title, placeHolder: 'Where should the service run?' }));
 }
 
 export async function pickAuthMode(deps: CommandDeps, title: string): Promise<AuthMode> {

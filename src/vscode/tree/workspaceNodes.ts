@@ -184,11 +184,21 @@ export function serviceContextValue(service: ServiceStatus): string {
   return `modelport.service.${service.state.toLowerCase()}.${service.computeType}.${service.authMode}`;
 }
 
+/** Where a service runs, as the tree says it: this machine, the local engine, or Azure subscription · resource group. */
+export function serviceWhere(service: ServiceStatus): string {
+  const t = service.target;
+  if (t.kind === 'aci') return `Azure ${t.subscriptionId.slice(0, 8)}… · ${t.resourceGroup}`;
+  return t.kind === 'docker' ? 'docker' : 'local';
+}
+
 export function serviceTooltip(service: ServiceStatus): string {
+  const t = service.target;
   const lines = [
     `**${service.name}**: ${service.state}${service.detail ? `: ${service.detail}` : ''}`,
     '',
-    `Target: ${service.computeType}`,
+    t.kind === 'aci'
+      ? `Target: Azure Container Instances, subscription ${t.subscriptionId}, resource group ${t.resourceGroup}${t.location ? `, ${t.location}` : ''} (container group ${t.containerGroupName})`
+      : `Target: ${service.computeType}`,
     '',
     `Models: ${service.models.join(', ')}`,
     '',
@@ -198,6 +208,7 @@ export function serviceTooltip(service: ServiceStatus): string {
     '',
     `Auth: ${service.authMode}`,
   ];
+  if (service.targetDetail) lines.push('', `Live: ${service.targetDetail}`);
   if (service.entryScript) lines.push('', `Entry script: ${service.entryScript}`);
   lines.push('', `Updated: ${service.updatedTime} (generation ${service.generation})`);
   return lines.join('\n');
@@ -238,7 +249,7 @@ export function presentNode(node: WorkspaceNode): NodePresentation {
       const s = node.service;
       return {
         label: s.name,
-        description: `${s.state} · ${s.computeType} · ${s.scoringUri}`,
+        description: `${s.state} · ${serviceWhere(s)} · ${s.scoringUri}`,
         tooltip: serviceTooltip(s),
         icon: stateIcons[s.state],
         contextValue: serviceContextValue(s),

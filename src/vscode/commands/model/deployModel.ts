@@ -2,8 +2,10 @@
 // a model that is not ONNX is deployed with its entry script (a score.py and its env.yml, or an inference config).
 // Asks for the service name, target and auth mode, streams the deployment's output into a progress
 // notification and the log, and offers the next steps.
+import type { AzurePlacement } from '../../../core/services/target';
 import type { ServiceStatus, AuthMode, ComputeType } from '../../../core/services/types';
 import { isNode, isUriLike, optionsOf, required } from '../../common/args';
+import { pickAzurePlacement } from '../../common/azurePickers';
 import type { CommandDeps } from '../../common/deps';
 import { dockerRunArgsFor } from '../../common/dockerRunArgs';
 import { suggestServiceName, validateServiceNameInput } from '../../common/names';
@@ -22,6 +24,8 @@ export interface DeployArgs {
   modelName: string;
   source: 'file' | 'folder';
   entryScript: string;
+  /** aci: any of subscription, resource group, region, registry (the rest is asked). */
+  azure: AzurePlacement;
   /** inferenceconfig.json (entry script, source directory, environment), e.g. for a score.py and its env.yml. */
   inferenceConfig: string;
   /** A score.py's conda env.yml or requirements.txt. */
@@ -61,6 +65,7 @@ export async function deployModel(deps: CommandDeps, target?: unknown, rawArgs?:
     script = 'inferenceConfig' in choice ? { inferenceConfigPath: choice.inferenceConfig } : { entryScript: choice.entryScript, ...(choice.environmentFile !== undefined ? { environmentFile: choice.environmentFile } : {}) };
   }
   const computeType = args.computeType ?? (await pickTarget(deps, `Deploy ${ref} as ${name}: target`));
+  const azure = computeType === 'aci' ? await pickAzurePlacement(deps, `Deploy ${ref} as ${name}`, args.azure) : undefined;
   const authMode = args.authMode ?? (await pickAuthMode(deps, `Deploy ${ref} as ${name}: authentication`));
   deps.log.info(`Deploying ${ref} as service ${name} (${computeType}, auth ${authMode})`);
   const status = await deps.ui.progress(`Deploying ${name}`, (progress, signal) =>
@@ -72,6 +77,7 @@ export async function deployModel(deps: CommandDeps, target?: unknown, rawArgs?:
         authMode,
         ...script,
         ...dockerRunArgsFor(computeType, deps.settings()),
+        ...(azure ? { azure } : {}),
       },
       {
         signal,
