@@ -59,6 +59,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
   const workspaces = new WorkspaceCache({
     local: async (ctx) => new (await import('./core/services/local/localTarget.js')).LocalTarget(ctx, runtime),
     docker: async (ctx) => new (await import('./core/services/docker/localDockerTarget.js')).LocalDockerTarget(ctx, runtime),
+    kubernetes: async (ctx) => (await import('./core/services/kubernetes/kubernetesTarget.js')).KubernetesTarget.create(ctx, runtime),
   });
   const projectDir = (): string | undefined => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   const currentWorkspace = (): ModelportWorkspace | undefined => workspaces.get(projectDir(), readSettings().workspaceFolder);

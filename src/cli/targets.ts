@@ -8,5 +8,6 @@ export function cliTargets(runtime: LocalRuntime): TargetFactories {
   return {
     local: async (context) => new (await import('../core/services/local/localTarget.js')).LocalTarget(context, runtime),
     docker: async (context) => new (await import('../core/services/docker/localDockerTarget.js')).LocalDockerTarget(context, runtime),
+    kubernetes: async (context) => (await import('../core/services/kubernetes/kubernetesTarget.js')).KubernetesTarget.create(context, runtime),
   };
 }

@@ -1,6 +1,7 @@
 // The flags deploy and update share, turned into a DeployRequest's fields.
 import { resolve } from 'node:path';
-import type { AuthMode, ComputeType, DeployRequest } from '../../core/services/types';
+import { computeTypeOf, computeTypes } from '../../core/config/deploymentConfig';
+import type { AuthMode, ComputeType, DeployRequest, KubernetesRequest } from '../../core/services/types';
 import { UsageError } from '../common/usageError';
 
 export const deployFlags = {
@@ -12,6 +13,11 @@ export const deployFlags = {
   auth: { type: 'string' },
   'cors-origins': { type: 'string' },
   'timeout-ms': { type: 'string' },
+  'kube-context': { type: 'string' },
+  namespace: { type: 'string' },
+  registry: { type: 'string' },
+  'service-type': { type: 'string' },
+  replicas: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
 } as const;
 
@@ -23,6 +29,13 @@ export const deployFlagsHelp = `  --model REF                 a registered model
   --auth none|key|token       authentication (wins over the deployment config)
   --cors-origins LIST         comma-separated origins, or *
   --timeout-ms N              scoring timeout
+  Kubernetes (--target kubernetes, alias aks; these win over deploymentconfig.json):
+  --kube-context NAME         a context of the kubeconfig (default: its current context; KUBECONFIG is read)
+  --namespace NS              the namespace, which must exist (default: the context's, else default)
+  --registry SERVER           the registry the cluster pulls from (default: $MODELPORT_REGISTRY); the image
+                              is pushed there as SERVER/modelport/NAME:GENERATION
+  --service-type TYPE         LoadBalancer (default), ClusterIP or NodePort
+  --replicas N                a fixed number of replicas (no autoscaler)
   -q, --quiet                 no progress lines on stderr`;
 
 interface DeployFlagValues {
@@ -34,19 +47,41 @@ interface DeployFlagValues {
   auth?: string;
   'cors-origins'?: string;
   'timeout-ms'?: string;
+  'kube-context'?: string;
+  namespace?: string;
+  registry?: string;
+  'service-type'?: string;
+  replicas?: string;
+}
+
+const serviceTypes: ReadonlyArray<NonNullable<KubernetesRequest['serviceType']>> = ['LoadBalancer', 'ClusterIP', 'NodePort'];
+
+function kubernetesFlags(values: DeployFlagValues): KubernetesRequest | undefined {
+  const k: KubernetesRequest = {};
+  if (values['kube-context'] !== undefined) k.context = values['kube-context'];
+  if (values.namespace !== undefined) {
+    if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(values.namespace)) throw new UsageError(`--namespace must be a Kubernetes namespace (lower-case letters, digits and hyphens), got '${values.namespace}'.`);
+    k.namespace = values.namespace;
+  }
+  if (values.registry !== undefined) k.registry = values.registry;
+  if (values['service-type'] !== undefined) {
+    const t = serviceTypes.find((s) => s.toLowerCase() === values['service-type']?.toLowerCase());
+    if (!t) throw new UsageError(`--service-type must be LoadBalancer, ClusterIP or NodePort, got '${values['service-type']}'.`);
+    k.serviceType = t;
+  }
+  if (values.replicas !== undefined) k.replicas = positiveInt(values.replicas, '--replicas');
+  return Object.keys(k).length > 0 ? k : undefined;
 }
 
 const authModes: readonly AuthMode[] = ['none', 'key', 'token'];
-const computeTypes: readonly ComputeType[] = ['local', 'docker', 'aci', 'aks'];
-
 export function parseComputeType(value: string | undefined): ComputeType | undefined {
   if (value === undefined) return undefined;
-  const t = value.toLowerCase() as ComputeType;
-  if (!computeTypes.includes(t)) throw new UsageError(`--target must be one of ${computeTypes.join(', ')}, got '${value}'.`);
+  const t = computeTypeOf(value);
+  if (!t) throw new UsageError(`--target must be one of ${computeTypes.join(', ')} (or aks), got '${value}'.`);
   return t;
 }
 
-function positiveInt(value: string, flag: string): number {
+export function positiveInt(value: string, flag: string): number {
   if (!/^\d+$/.test(value) || Number(value) <= 0) throw new UsageError(`${flag} must be a positive whole number, got '${value}'.`);
   return Number(value);
 }
@@ -65,6 +100,8 @@ export function requestFromFlags(values: DeployFlagValues, cwd: string): Partial
   }
   if (values['cors-origins'] !== undefined) req.corsOrigins = values['cors-origins'].split(',').map((s) => s.trim()).filter(Boolean);
   if (values['timeout-ms'] !== undefined) req.timeoutMs = positiveInt(values['timeout-ms'], '--timeout-ms');
+  const kubernetes = kubernetesFlags(values);
+  if (kubernetes) req.kubernetes = kubernetes;
   return req;
 }
 

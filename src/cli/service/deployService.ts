@@ -16,8 +16,10 @@ end of the service log). Progress lines go to stderr; the result to stdout.
 
 Options:
 ${deployFlagsHelp}
-  --target local|docker       compute type (wins over the deployment config; default local). docker builds
-                              modelport/NAME:GENERATION and runs it (see docs/docker.md)
+  --target local|docker|kubernetes
+                              compute type (wins over the deployment config; default local). docker builds
+                              modelport/NAME:GENERATION and runs it (see docs/docker.md); kubernetes (alias
+                              aks) pushes it to --registry and runs it on a cluster of the kubeconfig
   --debug                     run under the Node inspector on a loopback port (in 'service show --json':
                               debugPort) for a debugger to attach to
   --port N                    the service's port (default: a free one; kept across updates)

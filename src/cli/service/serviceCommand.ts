@@ -5,7 +5,9 @@ import type { Verb } from '../common/verb';
 import { deleteService } from './deleteService';
 import { deployService } from './deployService';
 import { exportDockerfile } from './exportDockerfile';
+import { exportManifestsVerb } from './exportManifests';
 import { listServices } from './listServices';
+import { scaleService } from './scaleService';
 import { serviceLogs } from './serviceLogs';
 import { genericServiceHint } from './serviceHints';
 import { regenerateKey, serviceKeys } from './serviceKeys';
@@ -13,7 +15,20 @@ import { serviceToken } from './serviceToken';
 import { showService } from './showService';
 import { updateService } from './updateService';
 
-const verbs: readonly Verb[] = [deployService, listServices, showService, serviceLogs, updateService, deleteService, serviceKeys, regenerateKey, serviceToken, exportDockerfile];
+const verbs: readonly Verb[] = [
+  deployService,
+  listServices,
+  showService,
+  serviceLogs,
+  updateService,
+  scaleService,
+  deleteService,
+  serviceKeys,
+  regenerateKey,
+  serviceToken,
+  exportDockerfile,
+  exportManifestsVerb,
+];
 
 export const serviceUsage = `Usage: modelport service <verb> [options]
 

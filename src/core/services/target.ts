@@ -7,13 +7,15 @@ import type { DeploymentConfig } from '../config/deploymentConfig';
 import type { ModelRegistry } from '../registry/modelRegistry';
 import type { ServiceRecord, TargetKind, TargetSettingsOf } from './serviceRecord';
 import type { ServiceStore, StoredKeys } from './serviceStore';
-import type { LifecycleOptions, LogOptions, ServiceState } from './types';
+import type { KubernetesRequest, LifecycleOptions, LogOptions, ServiceState } from './types';
 
 export interface TargetStatus {
   state: ServiceState;
   detail: string | undefined;
   /** The loopback port of the serving instance's Node inspector (services deployed with debug). */
   debugPort?: number;
+  /** Targets with replicas: how many are ready of how many wanted. */
+  replicas?: { ready: number; desired: number };
 }
 
 export interface StartedService {
@@ -42,6 +44,15 @@ export interface TargetRequest {
   port?: number;
   /** The editor's modelport.docker.runArgs setting (docker target). */
   dockerRunArgs?: string[];
+  /** Flags for the kubernetes target (context, namespace, registry, service type, replicas). */
+  kubernetes?: KubernetesRequest;
+}
+
+/** A new replica count, or new autoscaler bounds (`service scale`). */
+export interface ScaleRequest {
+  replicas?: number;
+  minReplicas?: number;
+  maxReplicas?: number;
 }
 
 export interface DeploymentTarget<K extends TargetKind = TargetKind> {
@@ -62,6 +73,8 @@ export interface DeploymentTarget<K extends TargetKind = TargetKind> {
   isRunning(record: ServiceRecord): Promise<boolean>;
   /** The last `tail` lines, then (with `follow`) new lines as they come, until the signal aborts. */
   logs(record: ServiceRecord, options: LogOptions): AsyncIterable<string>;
+  /** Targets with replicas: changes their number (or the autoscaler's bounds) without a new generation. */
+  scale?(record: ServiceRecord, request: ScaleRequest, options: LifecycleOptions): Promise<TargetSettingsOf<K>>;
 }
 
 /** What every target is built with: the workspace's service store and model registry. */

@@ -29,6 +29,19 @@ export interface DeployRequest {
   debug?: boolean;
   /** The editor's modelport.docker.runArgs setting, for the docker target (the CLI reads MODELPORT_DOCKER_RUN_ARGS). */
   dockerRunArgs?: string[];
+  /** Kubernetes shortcuts (flags, pickers) that win over deploymentconfig.json. */
+  kubernetes?: KubernetesRequest;
+}
+
+/** Where on a cluster, and how many replicas; each wins over the deployment config. */
+export interface KubernetesRequest {
+  /** A context of the kubeconfig (--kube-context). */
+  context?: string;
+  namespace?: string;
+  /** The registry login server the cluster pulls from (--registry; else MODELPORT_REGISTRY). */
+  registry?: string;
+  serviceType?: 'LoadBalancer' | 'ClusterIP' | 'NodePort';
+  replicas?: number;
 }
 
 /** A record as callers see it, with its live state. */
@@ -42,6 +55,8 @@ export interface ServiceStatus extends ServiceRecord {
   debugPort?: number;
   /** How an update reaches it on its target (`restart` means it is unavailable meanwhile). */
   updateStrategy: UpdateStrategy;
+  /** Targets with replicas (Kubernetes): how many are ready of how many wanted. */
+  replicas?: { ready: number; desired: number };
 }
 
 export interface LogOptions {

@@ -32,7 +32,7 @@ const targetItems: ReadonlyArray<PickItem<ComputeType>> = [
   { label: 'local', description: 'a Node.js process on this machine', value: 'local' },
   { label: 'docker', description: 'a container on the local Docker engine', value: 'docker' },
   { label: 'aci', description: 'Azure Container Instances', value: 'aci' },
-  { label: 'aks', description: 'a Kubernetes cluster', value: 'aks' },
+  { label: 'kubernetes', description: 'a Kubernetes cluster in the kubeconfig (AKS or any other)', value: 'kubernetes' },
 ];
 
 const authItems: ReadonlyArray<PickItem<AuthMode>> = [
