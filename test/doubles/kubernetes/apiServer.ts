@@ -147,6 +147,8 @@ export function apiHandler(deps: ApiServerDeps) {
       initial = events.filter(relevant);
     }
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    // The client waits for the headers before it reads events: send them now, even with no event yet.
+    res.flushHeaders();
     const write = (e: WatchEvent): void => {
       res.write(`${JSON.stringify({ type: e.type, object: e.object })}\n`);
     };
