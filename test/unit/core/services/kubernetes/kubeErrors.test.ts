@@ -52,7 +52,7 @@ test('expired credentials and invalid objects', () => {
 });
 
 test('image pull failures and crash loops: read from pod status, with advice', () => {
-  const pod = (reason: string, message: string, last?: object) => ({ metadata: { name: 'web-abc' }, status: { containerStatuses: [{ name: 'scoring', image: 'x', imageID: '', ready: false, restartCount: 2, state: { waiting: { reason, message } }, ...(last ? { lastState: { terminated: last } } : {}) }] } });
+  const pod = (reason: string, message: string, last?: { exitCode: number; reason: string }) => ({ metadata: { name: 'web-abc' }, status: { containerStatuses: [{ name: 'scoring', image: 'x', imageID: '', ready: false, restartCount: 2, state: { waiting: { reason, message } }, ...(last ? { lastState: { terminated: last } } : {}) }] } });
   const [pull] = podProblems([pod('ImagePullBackOff', 'Back-off pulling image "r/x:1"')]);
   assert.deepEqual(pull, { pod: 'web-abc', reason: 'ImagePullBackOff', message: 'Back-off pulling image "r/x:1"', crashed: false });
   assert.match(adviceFor('ImagePullBackOff'), /cannot pull the image.*attach-acr/);
