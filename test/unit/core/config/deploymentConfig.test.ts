@@ -192,3 +192,14 @@ test('load: a missing SSL file is reported at its line with the resolved path', 
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('kubernetes: "kubernetes" or Azure ML\'s "AKS"; serviceType and the kubernetes object with defaults; refused for other targets', () => {
+  const k = parseDeploymentConfig('{"computeType": "kubernetes", "serviceType": "ClusterIP", "kubernetes": {"flavour": "kserve"}}', label, '/p');
+  assert.equal(k.computeType, 'kubernetes');
+  if (k.computeType !== 'kubernetes') return;
+  assert.equal(k.serviceType, 'ClusterIP');
+  assert.deepEqual(k.kubernetes, { flavour: 'kserve', progressDeadlineSeconds: 600 });
+  const aks = parseDeploymentConfig('{"computeType": "AKS"}', label, '/p');
+  assert.equal(aks.computeType === 'kubernetes' && aks.serviceType, 'LoadBalancer');
+  assert.throws(() => parseDeploymentConfig('{"computeType": "docker", "serviceType": "ClusterIP"}', label, '/p'), /serviceType applies only when computeType is "kubernetes"/);
+});
