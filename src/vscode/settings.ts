@@ -12,10 +12,12 @@ export function readSettings(): Settings {
   const target = c.get<unknown>('defaultTarget');
   const auth = c.get<unknown>('defaultAuthMode');
   const runArgs = c.get<unknown>('docker.runArgs');
+  const registry = c.get<unknown>('kubernetes.registry');
   return {
     workspaceFolder: typeof folder === 'string' && folder.trim() !== '' ? folder : '.modelport',
     defaultTarget: (typeof target === 'string' ? computeTypeOf(target) : undefined) ?? 'local',
     defaultAuthMode: authModes.find((a) => a === auth) ?? 'none',
     dockerRunArgs: Array.isArray(runArgs) ? runArgs.filter((a): a is string => typeof a === 'string') : [],
+    kubernetesRegistry: typeof registry === 'string' ? registry.trim() : '',
   };
 }

@@ -117,6 +117,13 @@ export const stateIcons: Record<ServiceState, NodeIcon> = {
   Unknown: { id: 'question', color: 'disabledForeground' },
 };
 
+/** The target as the tree shows it: a Kubernetes service with its cluster (context) · namespace and ready/desired replicas. */
+export function targetDescription(service: ServiceStatus): string {
+  if (service.target.kind !== 'kubernetes') return service.computeType;
+  const replicas = service.replicas ? ` · ${service.replicas.ready}/${service.replicas.desired} ready` : '';
+  return `kubernetes ${service.target.context} · ${service.target.namespace}${replicas}`;
+}
+
 /** `modelport.service.<state>.<target>.<auth>`: menus match it with regular expressions in `when` clauses. */
 export function serviceContextValue(service: ServiceStatus): string {
   return `modelport.service.${service.state.toLowerCase()}.${service.computeType}.${service.authMode}`;
@@ -126,7 +133,7 @@ export function serviceTooltip(service: ServiceStatus): string {
   const lines = [
     `**${service.name}**: ${service.state}${service.detail ? `: ${service.detail}` : ''}`,
     '',
-    `Target: ${service.computeType}`,
+    `Target: ${targetDescription(service)}`,
     '',
     `Models: ${service.models.join(', ')}`,
     '',
@@ -174,7 +181,7 @@ export function presentNode(node: WorkspaceNode): NodePresentation {
       const s = node.service;
       return {
         label: s.name,
-        description: `${s.state} · ${s.computeType} · ${s.scoringUri}`,
+        description: `${s.state} · ${targetDescription(s)} · ${s.scoringUri}`,
         tooltip: serviceTooltip(s),
         icon: stateIcons[s.state],
         contextValue: serviceContextValue(s),

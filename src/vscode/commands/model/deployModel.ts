@@ -1,12 +1,12 @@
 // Modelport: Deploy Model…: from an .onnx file (register, then deploy), a registered version, or the palette.
 // Asks for the service name, target and auth mode, streams the deployment's output into a progress
 // notification and the log, and offers the next steps.
-import type { ServiceStatus, AuthMode, ComputeType } from '../../../core/services/types';
+import type { ServiceStatus, AuthMode, ComputeType, KubernetesRequest } from '../../../core/services/types';
 import { isNode, isUriLike, optionsOf, required } from '../../common/args';
 import type { CommandDeps } from '../../common/deps';
 import { dockerRunArgsFor } from '../../common/dockerRunArgs';
 import { suggestServiceName, validateServiceNameInput } from '../../common/names';
-import { pickAuthMode, pickModelVersion, pickTarget } from '../../common/pickers';
+import { pickAuthMode, pickKubernetesPlace, pickModelVersion, pickTarget } from '../../common/pickers';
 import { registerModel } from './registerModel';
 
 export interface DeployArgs {
@@ -20,6 +20,8 @@ export interface DeployArgs {
   modelName: string;
   source: 'file' | 'folder';
   entryScript: string;
+  /** Kubernetes: context, namespace, registry (asked when the target is kubernetes and these are absent). */
+  kubernetes: KubernetesRequest;
 }
 
 async function modelRefFor(deps: CommandDeps, target: unknown, args: Partial<DeployArgs>): Promise<string> {
@@ -44,6 +46,7 @@ export async function deployModel(deps: CommandDeps, target?: unknown, rawArgs?:
     args.name ??
     required(await deps.ui.input({ title: `Deploy ${ref}: service name`, value: suggestServiceName(modelName, taken), validate: (v) => validateServiceNameInput(v, taken) }));
   const computeType = args.computeType ?? (await pickTarget(deps, `Deploy ${ref} as ${name}: target`));
+  const kubernetes = computeType === 'kubernetes' ? (args.kubernetes ?? (await pickKubernetesPlace(deps, `Deploy ${ref} as ${name}`))) : undefined;
   const authMode = args.authMode ?? (await pickAuthMode(deps, `Deploy ${ref} as ${name}: authentication`));
   deps.log.info(`Deploying ${ref} as service ${name} (${computeType}, auth ${authMode})`);
   const status = await deps.ui.progress(`Deploying ${name}`, (progress, signal) =>
@@ -55,6 +58,7 @@ export async function deployModel(deps: CommandDeps, target?: unknown, rawArgs?:
         authMode,
         ...(args.entryScript !== undefined ? { entryScript: args.entryScript } : {}),
         ...dockerRunArgsFor(computeType, deps.settings()),
+        ...(kubernetes ? { kubernetes } : {}),
       },
       {
         signal,
