@@ -79,11 +79,14 @@ async function underLoad<T>(uri: string, key: string, work: Promise<T>): Promise
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
+  const t0 = Date.now();
+  return new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
     execFile(cmd, args, { env, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       done({ code, stdout: String(stdout), stderr: String(stderr) });
     });
+  }).finally(() => {
+    if (process.env.MODELPORT_TEST_VERBOSE) process.stderr.write(`${((Date.now() - t0) / 1000).toFixed(1)}s: ${cmd === process.execPath ? 'modelport' : cmd} ${args.slice(cmd === process.execPath ? 1 : 0, 4).join(' ')}\n`);
   });
 }
 
@@ -220,13 +223,30 @@ describe('kubernetes target against the kube-apiserver double', { skip }, () => 
     assert.deepEqual([...new Set(images)], [`${process.env.CTR_REGISTRY}/modelport/${name}:2`]);
   });
 
+  test('a key roll is a rolling update: the secondary key scores throughout, then the new primary works and the old one is refused', async () => {
+    assert.ok(scoringUri, 'the deploy test ran');
+    const before = await manager.keys(name);
+    const { result: keys, answers } = await underLoad(scoringUri, before.secondaryKey, manager.regenerateKey(name, 'primary'));
+    pushed.push(`${process.env.CTR_REGISTRY}/modelport/${name}:3`);
+    const failed = answers.filter((a) => a.status !== 200);
+    assert.ok(answers.length > 10, `requests were sent during the roll (${answers.length})`);
+    assert.deepEqual(failed, [], `${failed.length} of ${answers.length} requests with the secondary key failed`);
+    assert.notEqual(keys.primaryKey, before.primaryKey);
+    assert.equal(keys.secondaryKey, before.secondaryKey);
+    assert.equal((await score(scoringUri, keys.primaryKey)).status, 200);
+    assert.equal((await score(scoringUri, before.primaryKey)).status, 401);
+    key = keys.primaryKey;
+    const secret = double.objects('v1', 'Secret', namespace).find((o) => o.metadata.name === `${name}-auth`);
+    assert.equal(Buffer.from(String((secret?.data as Record<string, string>).primaryKey), 'base64').toString(), keys.primaryKey, 'the Secret holds the new key');
+  });
+
   test('service scale --replicas 3 gives 3 ready pods; service logs shows every pod', async () => {
     assert.ok(scoringUri, 'the deploy test ran');
     const scaled = await run(process.execPath, [cliPath, 'service', 'scale', name, '--replicas', '3', '--workspace', ws, '--json'], env);
     assert.equal(scaled.code, 0, scaled.stderr);
     const status = JSON.parse(scaled.stdout) as { replicas: { ready: number; desired: number }; generation: number };
     assert.deepEqual(status.replicas, { ready: 3, desired: 3 });
-    assert.equal(status.generation, 2, 'scaling makes no new generation');
+    assert.equal(status.generation, 3, 'scaling makes no new generation');
     assert.equal(readyPods().length, 3);
     const list = await run(process.execPath, [cliPath, 'service', 'list', '--workspace', ws], env);
     assert.match(list.stdout, new RegExp(`${name}\\s+Healthy\\s+kubernetes\\s+3/3`));

@@ -120,8 +120,9 @@ export const stateIcons: Record<ServiceState, NodeIcon> = {
 /** The target as the tree shows it: a Kubernetes service with its cluster (context) · namespace and ready/desired replicas. */
 export function targetDescription(service: ServiceStatus): string {
   if (service.target.kind !== 'kubernetes') return service.computeType;
-  const replicas = service.replicas ? ` · ${service.replicas.ready}/${service.replicas.desired} ready` : '';
-  return `kubernetes ${service.target.context} · ${service.target.namespace}${replicas}`;
+  // Replicas first: a narrow side bar cuts the end of the line.
+  const replicas = service.replicas ? `${service.replicas.ready}/${service.replicas.desired} ready · ` : '';
+  return `${replicas}kubernetes ${service.target.context} · ${service.target.namespace}`;
 }
 
 /** `modelport.service.<state>.<target>.<auth>`: menus match it with regular expressions in `when` clauses. */

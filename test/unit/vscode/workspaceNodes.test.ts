@@ -92,8 +92,8 @@ test('a Kubernetes service shows its cluster (context) · namespace and ready/de
     },
   };
   const p = presentNode({ kind: 'service', id: 'service:k', service: k });
-  assert.equal(p.description, 'Healthy · kubernetes aks-prod · ml · 2/3 ready · http://20.1.2.3:80/score');
-  assert.ok(p.tooltip?.includes('Target: kubernetes aks-prod · ml · 2/3 ready'));
+  assert.equal(p.description, 'Healthy · 2/3 ready · kubernetes aks-prod · ml · http://20.1.2.3:80/score');
+  assert.ok(p.tooltip?.includes('Target: 2/3 ready · kubernetes aks-prod · ml'));
   assert.equal(p.contextValue, 'modelport.service.healthy.kubernetes.key');
 });
 

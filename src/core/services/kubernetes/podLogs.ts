@@ -65,6 +65,8 @@ export async function* podLogs(conn: KubeConnection, namespace: string, service:
   };
   const stop = new AbortController();
   options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  // One listener for the whole stream: the reader below waits on `wake`, which an abort also calls.
+  stop.signal.addEventListener('abort', () => wake?.(), { once: true });
   for (const pod of pods) {
     following.set(pod, new AbortController());
     await follow(pod, options.tail);
@@ -91,7 +93,6 @@ export async function* podLogs(conn: KubeConnection, namespace: string, service:
       }
       await new Promise<void>((resolve) => {
         wake = resolve;
-        stop.signal.addEventListener('abort', () => resolve(), { once: true });
       });
       wake = undefined;
     }
