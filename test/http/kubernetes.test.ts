@@ -23,7 +23,9 @@ import { startKubeDouble, type KubeDouble } from '../doubles/kubernetes/kubeDoub
 function skipReason(): string | false {
   if (!process.env.DOCKER_HOST) return 'DOCKER_HOST is not set: start an engine (bash ../shared/container-engine/engine.sh up; source its env file)';
   if (!process.env.CTR_REGISTRY) return 'CTR_REGISTRY is not set: start a registry (engine.sh registry-up) — the cluster double pulls the pushed image from it';
-  const r = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8', timeout: 15_000 });
+  // A busy shared engine can be slow to answer: twice, 30 s each.
+  let r = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) r = spawnSync('docker', ['version', '--format', '{{.Server.Version}}'], { encoding: 'utf8', timeout: 30_000 });
   if (r.status !== 0) return `no container engine answers 'docker version' at ${process.env.DOCKER_HOST}`;
   return false;
 }

@@ -70,6 +70,8 @@ const kubernetesTargetSchema = z.object({
   /** `<registry>/modelport/<service>:<generation>`, once pushed. */
   imageReference: z.string().optional(),
   flavour: z.enum(['deployment', 'kserve']),
+  /** An image pull secret (`<service>-pull`) is created from MODELPORT_REGISTRY_USERNAME / _PASSWORD. */
+  pullSecret: z.boolean().optional(),
   /** ClusterIP services: the exact `kubectl port-forward` command that reaches the service from this machine. */
   portForwardCommand: z.string().optional(),
   /** Azure ML's name of the attached cluster, recorded as the file gave it. */

@@ -30,14 +30,28 @@ export function openApiDocument(groupVersion: string): unknown {
   return JSON.parse(readFileSync(join(specsDir, file), 'utf8')) as unknown;
 }
 
-/** KServe's CRD: its v1beta1 openAPIV3Schema. */
+/**
+ * KServe's CRD: its v1beta1 openAPIV3Schema, pruned to what a custom-container predictor uses. The whole schema
+ * repeats the pod spec for every framework, transformer and explainer, and takes a minute to compile; the
+ * predictor's own fields (containers, replicas, scaling, pod-level settings) are kept as the CRD has them.
+ */
 function kserveSchema(): Schema {
   const crd = load(readFileSync(join(specsDir, 'kserve-v0.20.0_serving.kserve.io_inferenceservices.yaml'), 'utf8')) as {
     spec: { versions: Array<{ name: string; schema: { openAPIV3Schema: Schema } }> };
   };
   const v = crd.spec.versions.find((x) => x.name === 'v1beta1');
   if (!v) throw new Error('the KServe CRD has no v1beta1');
-  return v.schema.openAPIV3Schema;
+  const root = v.schema.openAPIV3Schema;
+  const spec = root.properties?.spec;
+  if (spec?.properties) {
+    delete spec.properties.transformer;
+    delete spec.properties.explainer;
+    const predictor = spec.properties.predictor;
+    const frameworks = ['huggingface', 'lightgbm', 'model', 'onnx', 'paddle', 'pmml', 'pytorch', 'sklearn', 'tensorflow', 'triton', 'xgboost', 'initContainers', 'volumes', 'affinity', 'ephemeralContainers', 'workerSpec', 'resourceClaims'];
+    for (const f of frameworks) delete predictor?.properties?.[f];
+  }
+  delete root.properties?.status;
+  return root;
 }
 
 export class SchemaValidator {
@@ -57,14 +71,14 @@ export class SchemaValidator {
       this.ajv.addSchema(doc, gv);
       this.roots.set(gv, doc.components.schemas);
     }
-    this.ajv.addSchema(kserveSchema() as object, 'kserve-inferenceservice');
   }
 
   private validator(groupVersion: string, schemaName: string): ValidateFunction {
     const key = `${groupVersion}#${schemaName}`;
     let v = this.compiled.get(key);
     if (!v) {
-      v = groupVersion === 'serving.kserve.io/v1beta1' ? this.ajv.getSchema('kserve-inferenceservice')! : this.ajv.compile({ $ref: `${groupVersion}#/components/schemas/${schemaName}` });
+      // KServe's CRD is read and compiled on first use only.
+      v = groupVersion === 'serving.kserve.io/v1beta1' ? this.ajv.compile(kserveSchema() as object) : this.ajv.compile({ $ref: `${groupVersion}#/components/schemas/${schemaName}` });
       this.compiled.set(key, v);
     }
     return v;

@@ -78,6 +78,7 @@ export function kubernetesSettings(request: TargetRequest, current: Settings | u
     image: { ...(baseImage !== undefined ? { baseImage } : {}), buildArgs: config ? { ...config.docker.buildArgs } : { ...current?.image.buildArgs } },
     ...(current?.imageReference !== undefined ? { imageReference: current.imageReference } : {}),
     flavour: config?.kubernetes.flavour ?? current?.flavour ?? 'deployment',
+    ...(env.MODELPORT_REGISTRY_USERNAME && env.MODELPORT_REGISTRY_PASSWORD ? { pullSecret: true } : current?.pullSecret ? { pullSecret: true } : {}),
     ...((config?.computeTargetName ?? current?.computeTargetName) !== undefined ? { computeTargetName: config?.computeTargetName ?? current?.computeTargetName } : {}),
   };
 }

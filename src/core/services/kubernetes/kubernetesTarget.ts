@@ -1,7 +1,7 @@
 // The `kubernetes` target (alias `aks`): the image the docker target builds, pushed to a registry the cluster
 // pulls from, run as a Deployment behind a Service (or a KServe InferenceService) on a cluster of the kubeconfig.
 // Updates are rolling (maxUnavailable 0, maxSurge 1, readiness-gated), so the scoring URI never fails a request.
-import type { V1Deployment, V1Service } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
+import type { KubernetesObject, V1Deployment, V1Service } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { sleep } from '../../async/sleep';
 import { DockerCliRunner } from '../../docker/dockerCliRunner';
 import { versionCommand, type DockerRunner } from '../../docker/dockerCommand';
@@ -21,7 +21,7 @@ import { applyObject, deleteObject, kserveKind, objectsWithLabels, ownedKinds } 
 import { connect, loadKubeModule, type KubeConnection, type KubeModule } from './kubeClient';
 import { isNotFound, kubeCall, KubernetesError } from './kubeErrors';
 import { kubernetesSettings } from './kubernetesSettings';
-import { autoscalerManifest, deploymentManifest, labelSelector, secretManifest, workloadManifests } from './manifests';
+import { autoscalerManifest, deploymentManifest, labelSelector, pullSecretManifest, registryCredentials, secretManifest, workloadManifests } from './manifests';
 import { podLogs } from './podLogs';
 import { waitForRollout } from './rollout';
 import { replicaCounts, rolloutStatus } from './rolloutStatus';
@@ -102,7 +102,8 @@ export class KubernetesTarget implements DeploymentTarget<'kubernetes'> {
       throw err;
     });
     const secret = secretManifest(record, keys);
-    for (const object of [...(secret ? [secret] : []), ...workloadManifests(record)]) {
+    const pull = settings.pullSecret ? this.pullSecret(record) : undefined;
+    for (const object of [...(pull ? [pull] : []), ...(secret ? [secret] : []), ...workloadManifests(record)]) {
       await applyObject(conn, object);
       options.onProgress?.(`Applied ${object.kind} ${settings.namespace}/${object.metadata?.name ?? ''} (server-side apply, field manager modelport)`);
     }
@@ -112,6 +113,12 @@ export class KubernetesTarget implements DeploymentTarget<'kubernetes'> {
         if (!isNotFound(err)) throw err;
       });
     }
+  }
+
+  /** The pull secret from MODELPORT_REGISTRY_USERNAME / _PASSWORD, kept as it is on the cluster when they are not set. */
+  private pullSecret(record: ServiceRecord): KubernetesObject | undefined {
+    const credentials = registryCredentials(this.env);
+    return credentials ? pullSecretManifest(record, credentials) : undefined;
   }
 
   private async nodeAddress(conn: KubeConnection): Promise<string | undefined> {

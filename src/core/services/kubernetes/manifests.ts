@@ -127,6 +127,36 @@ function metadata(record: ServiceRecord, settings: KubernetesSettings, name = re
   return { name, namespace: settings.namespace, labels: serviceLabels(record.name, record.generation) };
 }
 
+export function pullSecretName(name: string): string {
+  return `${name}-pull`;
+}
+
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+}
+
+/** Registry credentials from the environment (never flags: other users can read a process's arguments). */
+export function registryCredentials(env: NodeJS.ProcessEnv = process.env): RegistryCredentials | undefined {
+  const username = env.MODELPORT_REGISTRY_USERNAME;
+  const password = env.MODELPORT_REGISTRY_PASSWORD;
+  return username && password ? { username, password } : undefined;
+}
+
+/** A kubernetes.io/dockerconfigjson Secret the pods pull the image with, for a registry that needs credentials. */
+export function pullSecretManifest(record: ServiceRecord, credentials: RegistryCredentials): V1Secret {
+  const settings = settingsOf(record);
+  const auth = Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64');
+  const config = JSON.stringify({ auths: { [settings.registry]: { username: credentials.username, password: credentials.password, auth } } });
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: metadata(record, settings, pullSecretName(record.name)),
+    type: 'kubernetes.io/dockerconfigjson',
+    data: { '.dockerconfigjson': Buffer.from(config, 'utf8').toString('base64') },
+  };
+}
+
 export function secretManifest(record: ServiceRecord, keys: StoredKeys): V1Secret | undefined {
   const settings = settingsOf(record);
   const data: Record<string, string> = {};
@@ -167,6 +197,7 @@ export function deploymentManifest(record: ServiceRecord): V1Deployment {
         metadata: { labels: serviceLabels(record.name, record.generation) },
         spec: {
           terminationGracePeriodSeconds: terminationGraceSeconds(record),
+          ...(settings.pullSecret ? { imagePullSecrets: [{ name: pullSecretName(record.name) }] } : {}),
           containers: [scoringContainer(record, settings, 'scoring')],
         },
       },
@@ -221,6 +252,7 @@ export function inferenceServiceManifest(record: ServiceRecord): KubernetesObjec
         minReplicas: settings.autoscaler?.minReplicas ?? settings.replicas ?? 1,
         maxReplicas: settings.autoscaler?.maxReplicas ?? settings.replicas ?? 1,
         ...(settings.autoscaler ? { scaleMetric: 'cpu', scaleTarget: settings.autoscaler.targetUtilization } : {}),
+        ...(settings.pullSecret ? { imagePullSecrets: [{ name: pullSecretName(record.name) }] } : {}),
         containers: [container],
       },
     },

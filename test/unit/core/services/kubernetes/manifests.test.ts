@@ -8,11 +8,14 @@ import {
   deploymentManifest,
   inferenceServiceManifest,
   memoryQuantity,
+  pullSecretManifest,
+  registryCredentials,
   secretManifest,
   serviceManifest,
   terminationGraceSeconds,
   workloadManifests,
 } from '../../../../../src/core/services/kubernetes/manifests';
+import { serviceAddress } from '../../../../../src/core/services/kubernetes/serviceAddress';
 import type { ServiceRecord } from '../../../../../src/core/services/serviceRecord';
 import { SchemaValidator } from '../../../../doubles/kubernetes/schemaValidator';
 
@@ -130,4 +133,29 @@ test('the KServe flavour: one InferenceService with the custom container speakin
   assert.ok(predictor.containers[0]?.env.some((e) => e.name === 'PROTOCOL' && e.value === 'v2'));
   assert.equal(predictor.minReplicas, 2);
   assert.deepEqual(workloadManifests(r).map((o) => o.kind), ['InferenceService']);
+});
+
+test('a registry that needs credentials: a dockerconfigjson pull secret the pods name in imagePullSecrets', () => {
+  const r = record({}, { pullSecret: true });
+  const pull = pullSecretManifest(r, { username: 'bot', password: 'p@ss' });
+  valid('v1', 'io.k8s.api.core.v1.Secret', pull);
+  assert.equal(pull.type, 'kubernetes.io/dockerconfigjson');
+  const config = JSON.parse(Buffer.from(pull.data?.['.dockerconfigjson'] ?? '', 'base64').toString()) as { auths: Record<string, { auth: string }> };
+  assert.equal(Buffer.from(config.auths['myacr.azurecr.io']?.auth ?? '', 'base64').toString(), 'bot:p@ss');
+  assert.deepEqual(deploymentManifest(r).spec?.template.spec?.imagePullSecrets, [{ name: 'fashion-svc-pull' }]);
+  assert.equal(deploymentManifest(record()).spec?.template.spec?.imagePullSecrets, undefined, 'none when the cluster pulls on its own (AKS with an attached ACR)');
+  assert.deepEqual(registryCredentials({ MODELPORT_REGISTRY_USERNAME: 'bot', MODELPORT_REGISTRY_PASSWORD: 'x' }), { username: 'bot', password: 'x' });
+  assert.equal(registryCredentials({ MODELPORT_REGISTRY_USERNAME: 'bot' }), undefined);
+});
+
+test('the scoring URI: a load balancer ingress, a node port, or the in-cluster name and the port-forward command', () => {
+  const svc = (type: string, status: object = {}) => ({ metadata: { name: 'web', namespace: 'ml' }, spec: { type, ports: [{ name: 'http', port: 80, nodePort: 31000 }] }, status });
+  assert.deepEqual(serviceAddress(svc('LoadBalancer', { loadBalancer: { ingress: [{ ip: '20.1.2.3' }] } }), 'aks', undefined), { base: 'http://20.1.2.3:80' });
+  assert.deepEqual(serviceAddress(svc('LoadBalancer', { loadBalancer: { ingress: [{ hostname: 'lb.example' }] } }), 'aks', undefined), { base: 'http://lb.example:80' });
+  assert.deepEqual(serviceAddress(svc('LoadBalancer'), 'aks', undefined), { base: undefined }, 'no address yet');
+  assert.deepEqual(serviceAddress(svc('NodePort'), 'aks', '10.0.0.4'), { base: 'http://10.0.0.4:31000' });
+  assert.deepEqual(serviceAddress(svc('ClusterIP'), 'aks', undefined), {
+    base: 'http://web.ml.svc.cluster.local:80',
+    portForwardCommand: 'kubectl --context aks -n ml port-forward service/web 8080:80',
+  });
 });
