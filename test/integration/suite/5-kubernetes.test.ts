@@ -24,6 +24,8 @@ suite('A Kubernetes service in a real VS Code (kube-apiserver double)', () => {
   const name = `k8s-tree-${randomBytes(2).toString('hex')}`;
   const namespace = 'ml-prod';
   let service: ServiceStatus | undefined;
+  /** How many steps the side bar was widened for the screenshot (undone at the end). */
+  let widened = 0;
 
   suiteSetup(async function () {
     const why = skipReason();
@@ -41,6 +43,10 @@ suite('A Kubernetes service in a real VS Code (kube-apiserver double)', () => {
 
   suiteTeardown(async function () {
     this.timeout(180_000);
+    // Give the side bar its width back: the Explorer screenshots that follow expect the usual layout.
+    if (widened > 0) await vscode.commands.executeCommand('workbench.action.focusSideBar');
+    for (; widened > 0; widened--) await vscode.commands.executeCommand('workbench.action.increaseViewWidth').then(undefined, () => undefined);
+    await vscode.commands.executeCommand('notifications.clearAll').then(undefined, () => undefined);
     if (service) await vscode.commands.executeCommand('modelport.service.delete', name, { confirm: false });
     await double?.stop();
     delete process.env.KUBECONFIG;
@@ -76,7 +82,7 @@ suite('A Kubernetes service in a real VS Code (kube-apiserver double)', () => {
     });
     await api.tree.reveal(node);
     await vscode.commands.executeCommand('modelport.views.workspace.focus');
-    for (let i = 0; i < 8; i++) await vscode.commands.executeCommand('workbench.action.decreaseViewWidth').then(undefined, () => undefined);
+    for (; widened < 8; widened++) await vscode.commands.executeCommand('workbench.action.decreaseViewWidth').then(undefined, () => undefined);
     await screenshot('tree-kubernetes-service.png', [`.monaco-list-row:has-text("${name}")`, '.monaco-list-row:has-text("aks-modelport-demo")']);
   });
 
