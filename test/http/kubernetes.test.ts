@@ -215,6 +215,7 @@ describe('kubernetes target against the kube-apiserver double', { skip }, () => 
     assert.deepEqual(result.models, ['fashion:2']);
     assert.equal(result.scoringUri, scoringUri, 'the same scoring URI');
     const failed = answers.filter((a) => a.status !== 200 || a.label !== 'Sneaker');
+    process.stderr.write(`rolling update to fashion:2: ${answers.length} requests, ${failed.length} failed\n`);
     assert.ok(answers.length > 10, `requests were sent during the rollout (${answers.length})`);
     assert.deepEqual(failed, [], `${failed.length} of ${answers.length} requests failed`);
     assert.ok(progress.some((l) => /old replicas are pending termination|updated replicas are available|new replicas have been updated/.test(l)), progress.join('\n'));
@@ -231,6 +232,7 @@ describe('kubernetes target against the kube-apiserver double', { skip }, () => 
     const { result: keys, answers } = await underLoad(scoringUri, before.secondaryKey, manager.regenerateKey(name, 'primary'));
     pushed.push(`${process.env.CTR_REGISTRY}/modelport/${name}:3`);
     const failed = answers.filter((a) => a.status !== 200);
+    process.stderr.write(`key roll: ${answers.length} requests with the secondary key, ${failed.length} failed\n`);
     assert.ok(answers.length > 10, `requests were sent during the roll (${answers.length})`);
     assert.deepEqual(failed, [], `${failed.length} of ${answers.length} requests with the secondary key failed`);
     assert.notEqual(keys.primaryKey, before.primaryKey);
