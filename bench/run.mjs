@@ -3,7 +3,10 @@
 // the way Azure ML's inference server works (Flask under gunicorn, score.py with init/run, onnxruntime). Everything
 // runs in this process tree on 127.0.0.1, bounded in time; prints a table and writes BENCHMARKS.md.
 //
-//   node bench/run.mjs [--quick] [--no-write] [--only limit,modelport,peer] [--duration-ms N]
+// The Python runtime (a score.py in Modelport's Python workers) is measured against the same Flask/gunicorn peer
+// running the same unchanged score.py, with the same number of workers.
+//
+//   node bench/run.mjs [--quick] [--no-write] [--only limit,modelport,peer,python,soak] [--duration-ms N] [--soak-ms N]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -19,14 +22,16 @@ const value = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = flag('--quick');
-const only = new Set((value('--only') ?? 'limit,modelport,peer').split(','));
+const only = new Set((value('--only') ?? 'limit,modelport,peer,python,soak').split(','));
+let soakFailed = false;
+const soakMs = Number(value('--soak-ms') ?? (quick ? 10_000 : 30_000));
 const durationMs = Number(value('--duration-ms') ?? (quick ? 1000 : 2000));
 const warmupMs = quick ? 300 : 600;
 const concurrencies = [1, 8, 32];
 const hardStop = setTimeout(() => {
-  console.error('bench: gave up after 6 minutes');
+  console.error('bench: gave up after 10 minutes');
   process.exit(1);
-}, 6 * 60_000);
+}, 10 * 60_000);
 hardStop.unref();
 
 const fashionDir = join(root, 'samples/fashion-mnist');
@@ -146,13 +151,13 @@ function freePort() {
 }
 
 /** Waits until the server on `port` answers GET /; if it never does, the error carries what it printed. */
-async function readyOrLog(child, port) {
+async function readyOrLog(child, port, readyMs = 30_000) {
   let log = '';
   child.stderr?.on('data', (d) => (log += d));
   child.stdout?.on('data', (d) => (log += d));
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitReady(`${url}/`, child);
+    await waitReady(`${url}/`, child, readyMs);
   } catch (err) {
     throw new Error(`${err.message}\n${log}`, { cause: err });
   }
@@ -219,6 +224,61 @@ async function benchModelport(cli) {
   return rows;
 }
 
+// ---------------------------------------------------------------------------------------------- the soak
+
+function rssMiB(pid) {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** Least-squares slope of y over x. */
+function slope(points) {
+  const n = points.length;
+  const mx = points.reduce((a, p) => a + p.x, 0) / n;
+  const my = points.reduce((a, p) => a + p.y, 0) / n;
+  const num = points.reduce((a, p) => a + (p.x - mx) * (p.y - my), 0);
+  const den = points.reduce((a, p) => a + (p.x - mx) ** 2, 0);
+  return den === 0 ? 0 : num / den;
+}
+
+/**
+ * A short soak: steady load on one server (tabular and image requests alternating, concurrency 8) in slices,
+ * the server's resident memory sampled after each slice. Reports requests, errors and the memory slope over the
+ * second half (MiB per minute), where a leak shows and start-up growth does not.
+ */
+async function benchSoak(cli) {
+  const slices = Math.max(4, Math.round(soakMs / 2000));
+  const sliceMs = Math.round(soakMs / slices);
+  const server = await serveModelport(cli, `iris=${irisDir}`, []);
+  const samples = [];
+  let requests = 0;
+  let errors = 0;
+  let firstError;
+  const t0 = Date.now();
+  for (let i = 0; i < slices; i++) {
+    const r = await load({ url: `${server.url}/score`, headers: { 'content-type': 'application/json' }, bodies: tabularBodies, concurrency: 8, warmupMs: 0, durationMs: sliceMs });
+    requests += r.requests;
+    errors += r.errors;
+    firstError ??= r.firstError;
+    samples.push({ x: (Date.now() - t0) / 60_000, y: rssMiB(server.child.pid) });
+  }
+  await stop(server.child);
+  const tail = samples.slice(Math.floor(samples.length / 2));
+  const result = { seconds: (Date.now() - t0) / 1000, requests, errors, firstError, rssStart: samples[0]?.y, rssEnd: samples.at(-1)?.y, slopeMiBPerMin: slope(tail) };
+  console.log(`  soak: ${requests} requests in ${fmt(result.seconds, 0)} s, ${errors} errors, RSS ${fmt(result.rssStart, 0)} → ${fmt(result.rssEnd, 0)} MiB, slope ${fmt(result.slopeMiBPerMin, 2)} MiB/min over the second half`);
+  return result;
+}
+
+function soakText(s) {
+  if (!s) return '';
+  return [
+    '',
+    '## Soak',
+    '',
+    `Steady tabular load (iris, concurrency 8) for ${fmt(s.seconds, 0)} s against one \`modelport serve\`: ${s.requests} requests, ${s.errors} errors${s.firstError ? ` (first: ${s.firstError})` : ''}; resident memory ${fmt(s.rssStart, 0)} MiB after the first slice, ${fmt(s.rssEnd, 0)} MiB at the end, slope ${fmt(s.slopeMiBPerMin, 2)} MiB/min over the second half (a leak shows as a steady positive slope).`,
+  ].join('\n');
+}
+
 // ---------------------------------------------------------------------------------------------- the peer
 function pythonPeer() {
   const python = '/usr/bin/python3';
@@ -268,6 +328,94 @@ async function benchPeer(peer) {
     await Promise.all(Object.values(servers).map((s) => stop(s.child)));
   }
   return rows;
+}
+
+// ---------------------------------------------------------------------------------------------- the Python runtime
+const sklearnSample = join(root, 'samples/azureml-sklearn');
+const sklearnBodies = [{ text: readFileSync(join(sklearnSample, 'request.json'), 'utf8') }];
+
+/** One venv (python3 on PATH) with Flask, gunicorn, scikit-learn and joblib from pip's configured indexes, for both sides. */
+function pythonRuntimeEnv() {
+  const venv = join(tmpdir(), 'modelport-bench-pyruntime-venv');
+  const vpy = join(venv, 'bin/python');
+  const check = () => spawnSync(vpy, ['-c', 'import flask, gunicorn, sklearn, joblib, numpy; print(sklearn.__version__)'], { encoding: 'utf8' });
+  let r = existsSync(vpy) ? check() : { status: 1 };
+  if (r.status !== 0) {
+    if (!existsSync(vpy) && spawnSync('python3', ['-m', 'venv', venv], { stdio: 'ignore' }).status !== 0) return { skipped: 'python3 -m venv failed (Debian: apt-get install python3-venv)' };
+    console.log(`  installing flask gunicorn scikit-learn joblib into ${venv} (pip's configured indexes)`);
+    spawnSync(vpy, ['-m', 'pip', 'install', '--quiet', 'flask', 'gunicorn', 'scikit-learn', 'joblib', 'numpy'], { stdio: 'ignore' });
+    r = check();
+    if (r.status !== 0) return { skipped: `flask, gunicorn, scikit-learn or joblib could not be installed into ${venv}` };
+  }
+  // The model, laid out as in a service: azureml-models/classification_model/1/model.pkl under the app root.
+  const appRoot = join(tmpdir(), 'modelport-bench-pyruntime-app');
+  const modelDir = join(appRoot, 'azureml-models/classification_model/1');
+  mkdirSync(modelDir, { recursive: true });
+  const train = spawnSync(vpy, [join(sklearnSample, 'train.py'), join(modelDir, 'model.pkl')], { encoding: 'utf8' });
+  if (train.status !== 0) return { skipped: `training the sample model failed: ${train.stderr.trim().split('\n').pop()}` };
+  return { python: vpy, sklearnVersion: r.stdout.trim(), appRoot };
+}
+
+async function serveModelportPython(cli, env, workers) {
+  const port = await freePort();
+  const child = track(spawn(process.execPath, [cli, 'serve', '--entry-script', join(sklearnSample, 'score.py'), '--python', env.python, '--workers', String(workers), '--port', String(port), '--log-level', 'warn'], {
+    cwd: root,
+    env: { ...process.env, AML_APP_ROOT: env.appRoot, OMP_NUM_THREADS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }));
+  // Importing scikit-learn in each worker takes seconds, and much longer on a busy machine.
+  return readyOrLog(child, port, 180_000);
+}
+
+async function servePythonPeer(env, workers) {
+  const port = await freePort();
+  const child = track(spawn(env.python, ['-m', 'gunicorn', '--workers', String(workers), '--threads', '1', '--bind', `127.0.0.1:${port}`, '--log-level', 'warning', 'azureml_app:app'], {
+    cwd: join(root, 'bench/python'),
+    // Modelport's azureml stand-in gives the peer the same Model.get_model_path (called once, in init()).
+    env: { ...process.env, ENTRY_SCRIPT: join(sklearnSample, 'score.py'), AML_APP_ROOT: env.appRoot, PYTHONPATH: join(root, 'python/shims'), OMP_NUM_THREADS: '1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  }));
+  return readyOrLog(child, port, 180_000);
+}
+
+async function benchPythonRuntime(cli, env) {
+  const rows = [];
+  for (const workers of [1, 2]) {
+    const servers = { modelport: await serveModelportPython(cli, env, workers), peer: await servePythonPeer(env, workers) };
+    for (const c of concurrencies) {
+      for (const who of ['modelport', 'peer']) {
+        const server = servers[who];
+        const spec = { url: `${server.url}/score`, headers: { 'content-type': 'application/json' }, bodies: sklearnBodies, concurrency: c };
+        const r = c === 32 ? await withProbe(`${server.url}/`, load(spec)) : await load(spec);
+        rows.push({ who, workers, concurrency: c, ...r });
+        console.log(`  ${who === 'modelport' ? 'modelport python' : 'flask peer      '} ${workers} worker${workers > 1 ? 's' : ' '} c=${String(c).padEnd(2)} ${fmt(r.rps, 0).padStart(6)} rps  p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms${r.errors ? `  errors ${r.errors} (${r.firstError})` : ''}`);
+      }
+    }
+    await Promise.all(Object.values(servers).map((s) => stop(s.child)));
+  }
+  return rows;
+}
+
+function pythonReport(rows, info) {
+  const lines = ['## The Python runtime: an unchanged score.py (scikit-learn) in Modelport vs Flask/gunicorn', ''];
+  if (info.skipped) return [...lines, `Skipped: ${info.skipped}.`, ''].join('\n');
+  lines.push(
+    `samples/azureml-sklearn/score.py (joblib.load, json.loads(raw_data)['data'], predict, tolist()) on the request of two rows, scikit-learn ${info.sklearnVersion}, the same venv for both;`,
+    'Modelport with N Python worker processes behind its Node server, the peer with N gunicorn sync workers (Azure\'s inference server design).',
+    '',
+    '| workers | c | Modelport req/s | p50 ms | p99 ms | peer req/s | p50 ms | p99 ms | Modelport / peer (req/s) | health p99 ms under load (Modelport / peer) |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  );
+  for (const workers of [1, 2]) {
+    for (const c of concurrencies) {
+      const a = rows.find((r) => r.who === 'modelport' && r.workers === workers && r.concurrency === c);
+      const b = rows.find((r) => r.who === 'peer' && r.workers === workers && r.concurrency === c);
+      if (!a || !b) continue;
+      lines.push(`| ${workers} | ${c} | ${fmt(a.rps, 0)} | ${fmt(a.p50, 2)} | ${fmt(a.p99, 2)} | ${fmt(b.rps, 0)} | ${fmt(b.p50, 2)} | ${fmt(b.p99, 2)} | ${ratio(a.rps / b.rps)} | ${fmt(a.healthP99, 2)} / ${fmt(b.healthP99, 2)} |`);
+    }
+  }
+  lines.push('');
+  return lines.join('\n');
 }
 
 // ---------------------------------------------------------------------------------------------- report
@@ -364,6 +512,14 @@ async function main() {
     const cli = await bundleServer();
     mp = await benchModelport(cli);
   }
+  let pyRows = [];
+  let pyInfo = { skipped: 'not run (--only)' };
+  if (only.has('python')) {
+    console.log('python runtime: score.py in Modelport vs Flask/gunicorn');
+    pyInfo = pythonRuntimeEnv();
+    if (pyInfo.skipped) console.log(`  skipped (${pyInfo.skipped})`);
+    else pyRows = await benchPythonRuntime(await bundleServer(), pyInfo);
+  }
   let peer = [];
   let peerInfo = { skipped: 'not run (--only)' };
   if (only.has('peer')) {
@@ -374,8 +530,16 @@ async function main() {
       peer = await benchPeer(peerInfo);
     }
   }
+  let soak;
+  if (only.has('soak')) {
+    console.log('soak');
+    soak = await benchSoak(await bundleServer());
+    // A soak with errors fails the run: steady valid load must never fail a request.
+    soakFailed = soak.errors > 0;
+  }
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
-  const { text } = report(m, limits, mp, peer, peerInfo);
+  const { text: onnxText } = report(m, limits, mp, peer, peerInfo);
+  const text = `${onnxText}\n${pythonReport(pyRows, pyInfo)}` + soakText(soak);
   console.log('\n' + text);
   if (!flag('--no-write')) {
     const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
@@ -402,7 +566,7 @@ mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
 main().then(
   () => {
     stopAll();
-    process.exit(0);
+    process.exit(soakFailed ? 1 : 0);
   },
   (err) => {
     console.error(err);

@@ -26,10 +26,26 @@ const integration = readdirSync('test/integration/suite')
 
 // (webview bundles go in their own block below, with their own browser settings)
 
+// The Python runtime's worker and its stand-in packages (python/): run by the server beside dist/cli.js, so
+// they ship in dist/ (the VSIX carries dist/; the docker build context copies dist/python with cli.js).
+{
+  const { cpSync, rmSync } = await import('node:fs');
+  rmSync('dist/python', { recursive: true, force: true });
+  cpSync('python', 'dist/python', { recursive: true, filter: (src) => !src.includes('__pycache__') && !src.endsWith('.pyc') });
+}
+
 await Promise.all([
   ...entries.map((e) => build({ ...common, entryPoints: [e.in], outfile: e.out })),
   ...integration.map((e) => build({ ...common, external: [...external, 'mocha'], entryPoints: [e.in], outfile: e.out })),
 ]);
+
+// The interactive API page (GET /docs) serves Swagger UI from beside the server bundle: copy the two files it
+// needs (and the licence) from swagger-ui-dist, so no CDN and no runtime dependency are involved.
+{
+  const { cpSync, mkdirSync } = await import('node:fs');
+  mkdirSync('dist/swagger-ui', { recursive: true });
+  for (const f of ['swagger-ui-bundle.js', 'swagger-ui.css', 'LICENSE', 'NOTICE']) cpSync(`node_modules/swagger-ui-dist/${f}`, `dist/swagger-ui/${f}`);
+}
 
 // ---- Webviews (browser code; owned by the endpoint tester, issue 5) ----
 // Each panel's script is one minified IIFE; its stylesheet and the codicons it uses are copied beside it, so

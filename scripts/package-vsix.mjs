@@ -73,6 +73,7 @@ for (const name of runtime) if (!copyPackage(name, root)) throw new Error(`${nam
 const manifest = { ...pkg, dependencies: Object.fromEntries(runtime.map((n) => [n, pkg.dependencies[n]])) };
 delete manifest.devDependencies;
 delete manifest.bin;
+delete manifest.files; // npm's list for the CLI package: vsce refuses it beside .vscodeignore
 manifest.scripts = {};
 writeFileSync(join(stage, 'package.json'), JSON.stringify(manifest, null, 2));
 

@@ -15,6 +15,7 @@ import type { CommandOutcome } from './vscode/commands/runCommand';
 import { WorkspaceCache } from './vscode/modelportWorkspace';
 import { ServiceLogChannels } from './vscode/serviceLogChannels';
 import { readSettings } from './vscode/settings';
+import { putCliOnTerminalPath } from './vscode/terminalCli';
 import { WorkspaceTreeProvider } from './vscode/tree/workspaceTreeProvider';
 import type { WorkspaceNode } from './vscode/tree/workspaceNodes';
 import type { TesterOutcome } from './vscode/webviews/testerHostEnv';
@@ -33,6 +34,8 @@ export interface ModelportApi {
   followedLogs(): string[];
   /** The endpoint tester: how its last request ended (status, predictions), as its panel shows it. */
   tester: { lastOutcome(): TesterOutcome | undefined };
+  /** Settles once `modelport` is on the PATH of new terminals: the folder of its launcher (undefined if that failed). */
+  terminalCli(): Promise<string | undefined>;
 }
 
 export function activate(context: vscode.ExtensionContext): ModelportApi | undefined {
@@ -86,6 +89,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
   const services = (): ServiceLifecycle => deps.workspace().services;
   const tester = registerTesterPanel(context, {
     log,
+    servicesChanged: tree.onDidChangeServices,
     services: serviceSourceFromLifecycle(
       { list: () => services().list(), get: (n) => services().get(n), keys: (n) => services().keys(n), token: (n) => services().token(n) },
       {
@@ -113,6 +117,17 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
     }),
   );
 
+  const terminalCli = putCliOnTerminalPath(context).then(
+    (dir) => {
+      log.info(`modelport is on the PATH of new terminals (${dir})`);
+      return dir;
+    },
+    (err: unknown) => {
+      log.warn(`could not put modelport on the terminals' PATH: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    },
+  );
+
   log.info(`Modelport activated in ${Date.now() - started} ms (workspace: ${currentWorkspace()?.dir ?? 'no folder open'})`);
   return {
     tree: {
@@ -126,6 +141,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
     lastOutcome: () => lastOutcome,
     followedLogs: () => serviceLogs.names(),
     tester: { lastOutcome: () => tester.lastOutcome() },
+    terminalCli: () => terminalCli,
   };
 }
 

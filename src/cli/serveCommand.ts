@@ -1,5 +1,6 @@
 // `modelport serve`: the scoring service in the foreground.
 import { parseArgs } from 'node:util';
+import { entryScriptExtensionList } from '../core/entryScriptFiles';
 import { resolveServeOptions } from '../server/options';
 import { serve } from '../server/main';
 
@@ -10,7 +11,7 @@ Open Inference Protocol (/v2) on one port.
 
 Options:
   --model [NAME[:VERSION]=]PATH  a model file or folder (repeatable)      env AZUREML_MODEL_DIR
-  --entry-script FILE            score.js / score.mjs / score.ts          env AZUREML_ENTRY_SCRIPT
+  --entry-script FILE            ${entryScriptExtensionList().padEnd(39)}  env AZUREML_ENTRY_SCRIPT
   --source-dir DIR               folder of the entry script and swagger   env AZUREML_SOURCE_DIRECTORY
   --port N                       default 5001 (0 picks a free port)       env SERVER_PORT
   --host ADDR                    default 127.0.0.1 (0.0.0.0 in containers)
@@ -29,6 +30,16 @@ Options:
   --graph-optimization LEVEL     disabled | basic | extended | all        env MODELPORT_GRAPH_OPTIMIZATION
   --inference-workers N          worker threads running each model, default 0 (the main thread)
                                                                           env MODELPORT_INFERENCE_WORKERS
+  --python PATH                  the interpreter that runs a score.py, default python3 on PATH
+                                                                          env MODELPORT_PYTHON
+  --workers N                    Python worker processes for a score.py, default 1  env WORKER_COUNT
+  --max-rows N                   rows per request, default 10000 (413 beyond)  env MODELPORT_MAX_ROWS
+  --max-tensor-bytes N           decoded input bytes per request, default 64 MiB
+                                                                          env MODELPORT_MAX_TENSOR_BYTES
+  --max-images N                 images per request, default 32           env MODELPORT_MAX_IMAGES
+  --max-concurrent-requests N    scoring requests run at once, default no limit
+                                                                          env MODELPORT_MAX_CONCURRENT_REQUESTS
+  --max-queue-wait-ms N          wait for a slot before 503, default 500  env MODELPORT_MAX_QUEUE_WAIT_MS
 
 Authentication comes from the environment only (never the command line, which others can read):
   MODELPORT_AUTH_MODE=key with MODELPORT_PRIMARY_KEY / MODELPORT_SECONDARY_KEY, or
@@ -55,6 +66,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
       'intra-op-threads': { type: 'string' },
       'graph-optimization': { type: 'string' },
       'inference-workers': { type: 'string' },
+      python: { type: 'string' },
+      workers: { type: 'string' },
+      'max-rows': { type: 'string' },
+      'max-tensor-bytes': { type: 'string' },
+      'max-images': { type: 'string' },
+      'max-concurrent-requests': { type: 'string' },
+      'max-queue-wait-ms': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -83,6 +101,14 @@ export async function serveCommand(argv: string[]): Promise<number> {
         intraOpThreads: values['intra-op-threads'],
         graphOptimization: values['graph-optimization'],
         workers: values['inference-workers'],
+      },
+      python: { python: values.python, workers: values.workers },
+      limits: {
+        maxRows: values['max-rows'],
+        maxTensorBytes: values['max-tensor-bytes'],
+        maxImages: values['max-images'],
+        maxConcurrent: values['max-concurrent-requests'],
+        maxQueueWaitMs: values['max-queue-wait-ms'],
       },
     },
     process.env,

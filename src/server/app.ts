@@ -1,15 +1,22 @@
 // buildApp() assembles the scoring service and returns it without listening: tests drive it over loopback
 // on a random port, and only main.ts binds the configured one.
 import fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import type { AppDeps } from './appTypes';
 import { corsExposeHeaders, corsPolicy } from './http/cors';
-import { RequestIdTooLongError, readRequestIds, requestIdHeaders } from './http/requestIds';
-import { toWireError, wireBody } from './http/wireError';
+import { mintedRequestIds, readRequestIds, requestIdHeaders } from './http/requestIds';
+import { isV2Path, toWireError, wireBody } from './http/wireError';
 import { registerAzureMlRoutes } from './routes/azureml';
+import { registerDocsRoutes } from './routes/docs';
 import { registerMetricsRoute } from './routes/metrics';
 import { registerV2Routes } from './routes/v2';
 import { NotFoundError } from '../core/errors';
+import { modelportVersion } from '../core/version';
+
+const serverVersion = `modelport/${modelportVersion}`;
+/** werkzeug's wording, which clients of Azure ML services see for an unknown path. */
+const notFoundMessage = 'The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.';
+import { ConcurrencyGate } from './http/concurrencyGate';
+import { limitsOf } from './options';
 
 function routeLabel(req: FastifyRequest): string {
   return req.routeOptions.url ?? 'unmatched';
@@ -25,7 +32,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     requestTimeout: options.timeoutMs + 30_000,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    routerOptions: { ignoreTrailingSlash: true },
+    // `/score/` is not `/score` (the reference answers 404).
+    routerOptions: { ignoreTrailingSlash: false },
   });
 
   // Every body arrives as bytes: the scorers decode it themselves so each failure gets its precise message.
@@ -38,6 +46,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   app.addHook('onRequest', async (req, reply) => {
     req.mpStart = process.hrtime.bigint();
+    // On every response, health and errors included, as the reference server does.
+    reply.header('x-ms-server-version', serverVersion);
     metrics.inFlight.add(1);
     const origin = cors.allowOrigin(req.headers.origin);
     if (origin) {
@@ -48,16 +58,28 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     try {
       req.mpIds = readRequestIds(req.headers);
     } catch (err) {
-      req.mpIds = { requestId: randomUUID(), clientRequestId: undefined, legacyRequestId: '' };
-      req.mpIds.legacyRequestId = req.mpIds.requestId;
+      req.mpIds = mintedRequestIds();
       req.mpLogger = logger.child(req.mpIds.requestId);
       reply.headers(requestIdHeaders(req.mpIds));
-      if (err instanceof RequestIdTooLongError) throw err;
       throw err;
     }
     req.mpLogger = logger.child(req.mpIds.requestId);
     reply.headers(requestIdHeaders(req.mpIds));
   });
+
+  // maxConcurrentRequestsPerContainer / maxQueueWaitMs, for the routes that run the model or the entry script.
+  const limits = limitsOf(options);
+  if (limits.maxConcurrent !== undefined) {
+    const gate = new ConcurrencyGate(limits.maxConcurrent, limits.maxQueueWaitMs);
+    app.addHook('preHandler', async (req, reply) => {
+      const path = req.url.split('?')[0] ?? '';
+      const scoring = (path === '/score' && (req.method === 'POST' || req.method === 'GET')) || (req.method === 'POST' && path.startsWith('/v2/') && path.endsWith('/infer'));
+      if (!scoring) return;
+      const release = await gate.enter();
+      reply.raw.once('close', release);
+      reply.raw.once('finish', release);
+    });
+  }
 
   app.addHook('onResponse', async (req, reply) => {
     metrics.inFlight.add(-1);
@@ -72,17 +94,19 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   app.setErrorHandler(async (err, req, reply) => {
     const wire = toWireError(err, options.maxBodyBytes);
     const log = req.mpLogger ?? logger;
-    if (wire.internal) log.error(`${req.method} ${req.url.split('?')[0]} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    const cause = err instanceof Error && err.cause instanceof Error ? ` (cause: ${err.cause.message})` : '';
+    if (wire.internal) log.error(`${req.method} ${req.url.split('?')[0]} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}${cause}`);
     else log.debug(`${req.method} ${req.url.split('?')[0]} → ${wire.status}: ${wire.message}`);
     return reply.code(wire.status).type('application/json').send(JSON.stringify(wireBody(req.url, wire.message)));
   });
 
   app.setNotFoundHandler(async (req) => {
-    throw new NotFoundError(`No route for ${req.method} ${req.url.split('?')[0]}. Scoring is at POST /score; see GET /swagger.json.`);
+    throw new NotFoundError(isV2Path(req.url) ? `No route for ${req.method} ${req.url.split('?')[0]}.` : notFoundMessage);
   });
 
   registerAzureMlRoutes(app, deps);
   registerV2Routes(app, deps);
   registerMetricsRoute(app, deps);
+  registerDocsRoutes(app, options.serviceName);
   return app;
 }

@@ -6,6 +6,8 @@ import { createLogger, type Logger } from './logger';
 import { defaultWatchdogMs, type ServeOptions } from './options';
 import { EventLoopWatchdog, startupWatchdogMs } from './runtime/eventLoopWatchdog';
 import { InitFailedError } from './scoring/entryScript/entryScriptScorer';
+import { watchParentLink } from './parentLink';
+import { containUnhandledRejections } from './scoring/entryScript/requestScope';
 import { createService } from './service';
 
 export const exitCodes = { ok: 0, failure: 1, config: 2, initFailed: 3 } as const;
@@ -32,6 +34,7 @@ function startWatchdog(options: ServeOptions, logger: Logger): EventLoopWatchdog
 
 export async function serve(options: ServeOptions): Promise<number> {
   const logger = createLogger(options.logLevel);
+  containUnhandledRejections((message) => logger.error(message));
   const watchdog = startWatchdog(options, logger);
   const exit = async (code: number): Promise<number> => {
     await watchdog?.stop();
@@ -60,7 +63,10 @@ export async function serve(options: ServeOptions): Promise<number> {
   const address = service.app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = options.host === '0.0.0.0' || options.host === '::' ? '127.0.0.1' : options.host;
-  logger.info(`Scoring service listening: http://${shownHost}:${port}/score (swagger: http://${shownHost}:${port}/swagger.json)`);
+  // Behind a service host (MODELPORT_PUBLIC_URL), this port is private: say so, and where callers go instead.
+  const publicUrl = process.env.MODELPORT_PUBLIC_URL;
+  if (publicUrl) logger.info(`Instance listening: http://${shownHost}:${port}/ (private; the service answers at ${publicUrl}/score)`);
+  else logger.info(`Scoring service listening: http://${shownHost}:${port}/score (swagger: http://${shownHost}:${port}/swagger.json)`);
 
   return new Promise<number>((resolveExit) => {
     let stopping = false;
@@ -82,5 +88,6 @@ export async function serve(options: ServeOptions): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
+    watchParentLink(process.env, () => stop('End of the service host link (the host is gone)'));
   });
 }

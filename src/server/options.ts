@@ -1,7 +1,9 @@
 // What `modelport serve` runs with. Command-line options win over the environment variables that Azure ML's
 // inference server reads, so a container built for Azure and a developer's terminal configure it alike.
 import { ConfigError } from '../core/errors';
+import { defaultWorkLimits, resolveWorkLimits, type LimitFlags, type WorkLimits } from './limits';
 import { resolveRuntimeOptions, type RuntimeFlags, type RuntimeOptions } from './runtime/sessionOptions';
+import { resolvePythonOptions, type PythonServeFlags, type PythonServeOptions } from './scoring/python/pythonOptions';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -40,6 +42,14 @@ export interface ServeOptions {
   watchdogMs?: number;
   /** onnxruntime session options and dynamic batching; read from the environment when absent. */
   runtime?: RuntimeOptions;
+  /** The Python runtime of a score.py (interpreter, workers); read from the environment when absent. */
+  python?: PythonServeOptions;
+  /** Work per request and requests at once (src/server/limits.ts); the defaults when absent. */
+  limits?: WorkLimits;
+}
+
+export function limitsOf(options: ServeOptions): WorkLimits {
+  return options.limits ?? defaultWorkLimits;
 }
 
 export const defaultPort = 5001;
@@ -106,6 +116,8 @@ export interface ServeFlags {
   maxBodyBytes?: string;
   watchdogMs?: string;
   runtime?: RuntimeFlags;
+  python?: PythonServeFlags;
+  limits?: LimitFlags;
 }
 
 /** Authentication is configured by the environment only, so keys never show in a process listing. */
@@ -153,5 +165,7 @@ export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): 
     auth: resolveAuth(env),
     watchdogMs: watchdog === undefined ? defaultWatchdogMs(timeoutMs) : parseWatchdogMs(watchdog, flags.watchdogMs !== undefined ? '--watchdog-ms' : 'MODELPORT_WATCHDOG_MS'),
     runtime: resolveRuntimeOptions(flags.runtime ?? {}, env),
+    python: resolvePythonOptions(flags.python ?? {}, env),
+    limits: resolveWorkLimits(flags.limits ?? {}, env),
   };
 }

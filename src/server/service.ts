@@ -8,10 +8,12 @@ import type { Logger } from './logger';
 import { ServiceMetrics } from './metrics';
 import { ModelSet } from './models/modelSet';
 import { resolveModelSources } from './models/modelSources';
-import type { ServeOptions } from './options';
+import { limitsOf, type ServeOptions } from './options';
 import { runtimeOptionsFromEnv } from './runtime/sessionOptions';
 import { EntryScriptScorer } from './scoring/entryScript/entryScriptScorer';
 import { OnnxScorer } from './scoring/onnx/onnxScorer';
+import { isPythonScript, resolvePythonOptions } from './scoring/python/pythonOptions';
+import { PythonScorer } from './scoring/python/pythonScorer';
 import type { Scorer } from './scoring/scorer';
 import { resolve } from 'node:path';
 
@@ -38,14 +40,28 @@ export async function createService(options: ServeOptions, logger: Logger, env: 
   }
   let scorer: Scorer;
   try {
-    if (options.entryScript) {
+    if (isPythonScript(options.entryScript)) {
+      const python = options.python ?? resolvePythonOptions({}, env);
+      scorer = await PythonScorer.create({
+        script: resolve(options.sourceDir ?? process.cwd(), options.entryScript as string),
+        sourceDir: options.sourceDir === undefined ? undefined : resolve(options.sourceDir),
+        python: python.interpreter,
+        workers: python.workers,
+        timeoutMs: options.timeoutMs,
+        models: options.models.length > 0 ? sources : [],
+        modelDir: options.modelDir,
+        env,
+        logger,
+        ...(python.debugPort !== undefined ? { debugPort: python.debugPort } : {}),
+      });
+    } else if (options.entryScript) {
       const file = resolve(options.sourceDir ?? process.cwd(), options.entryScript);
       scorer = await EntryScriptScorer.create(file, models, options.modelDir ?? models.first?.dir, logger);
     } else {
       const first = models.first;
       if (!first) throw new ConfigError(`No model found in ${options.modelDir}.`);
       if (models.models.length > 1) logger.info(`POST /score scores ${first.name}:${first.version}; every model is reachable through /v2/models/{name}.`);
-      const onnxScorer = new OnnxScorer(first, logger);
+      const onnxScorer = new OnnxScorer(first, logger, limitsOf(options));
       await onnxScorer.warmUp(logger);
       scorer = onnxScorer;
     }

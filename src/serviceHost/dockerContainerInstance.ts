@@ -2,8 +2,10 @@
 // run with its port published on a free loopback port, credentials passed through an owner-only env file that
 // is deleted once the container exists, logs followed into the service log. The host treats it exactly like a
 // process Instance: `ready` resolves with the port once the container answers GET /, `exited` when it stops.
+import type { ChildProcess } from 'node:child_process';
+import { startReaper } from './containerReaper';
 import { InFlight } from './inFlight';
-import { batchingEnv } from '../core/services/runtimeEnv';
+import { batchingEnv, limitsEnv } from '../core/services/runtimeEnv';
 import { extraBuildArgs, extraRunArgs } from '../core/docker/engineArgs';
 import { ModelRegistry } from '../core/registry/modelRegistry';
 import type { ServiceRecord } from '../core/services/serviceRecord';
@@ -28,6 +30,8 @@ import type { StoredKeys } from '../core/services/serviceStore';
 import type { InstanceFactory, ScoringInstance } from './scoringInstance';
 
 export interface DockerContainerSpec {
+  /** Where the host answers for the service, for the container's "listening" line. */
+  publicUrl?: string;
   record: ServiceRecord;
   keys: StoredKeys | undefined;
   registry: Pick<ModelRegistry, 'get'>;
@@ -72,6 +76,7 @@ export class DockerContainerInstance implements ScoringInstance {
   private readonly lastLines: string[] = [];
   private resolveExited!: (code: number | null) => void;
   private stopping = false;
+  private reaper: ChildProcess | undefined;
 
   constructor(
     private readonly spec: DockerContainerSpec,
@@ -112,6 +117,7 @@ export class DockerContainerInstance implements ScoringInstance {
       throw err;
     }
     const id = this.containerId;
+    this.reaper = startReaper(this.spec.cliPath, id);
     void runner.run(logsCommand(id, { follow: true }), { onLine: (line) => this.remember(line), signal: this.follow.signal }).catch(() => undefined);
     void runner.run(waitCommand(id)).then(
       (code) => this.resolveExited(Number.isNaN(code) ? null : code),
@@ -143,7 +149,7 @@ export class DockerContainerInstance implements ScoringInstance {
               labels: serviceLabels(record.name, record.generation),
               ports,
               envFile,
-              env: batchingEnv(record.batching),
+              env: { ...batchingEnv(record.batching), ...limitsEnv(record.limits), ...(this.spec.publicUrl ? { MODELPORT_PUBLIC_URL: this.spec.publicUrl } : {}) },
               cpus: target?.cpus,
               memoryBytes: memory === undefined ? undefined : memory * 1024 ** 3,
               // The config's, then the engine's own (MODELPORT_DOCKER_RUN_ARGS), then the editor's setting.
@@ -196,6 +202,7 @@ export class DockerContainerInstance implements ScoringInstance {
     await runner.run(stopCommand(id, Math.ceil(graceMs / 1000))).catch(() => undefined);
     this.follow.abort();
     await runner.run(removeContainersCommand([id])).catch(() => undefined);
+    this.reaper?.stdin?.end();
     this.resolveExited(await this.exitCodeOr(null));
   }
 
@@ -210,7 +217,7 @@ export function dockerContainerInstances(cliPath: string, runner: DockerRunner):
     noun: 'container',
     // A container instance may build its image first (when the deploying CLI did not).
     readyTimeoutMs: 900_000,
-    create: async (record, keys, workspaceDir, log) =>
-      new DockerContainerInstance({ record, keys, registry: new ModelRegistry(workspaceDir), cliPath, runner, extraRunArgs: extraRunArgs(), extraBuildArgs: extraBuildArgs() }, log),
+    create: async (record, keys, { workspaceDir, publicUrl, log }) =>
+      new DockerContainerInstance({ record, keys, registry: new ModelRegistry(workspaceDir), cliPath, runner, extraRunArgs: extraRunArgs(), extraBuildArgs: extraBuildArgs(), publicUrl }, log),
   };
 }

@@ -30,8 +30,10 @@ export class ProcessInstance implements ScoringInstance {
   constructor(spec: InstanceSpec, log: (line: string) => void) {
     this.generation = spec.generation;
     this.child = spawn(spec.nodePath, [...(spec.nodeArgs ?? []), spec.cliPath, 'serve', '--port', '0', '--host', '127.0.0.1', ...spec.args], {
-      env: spec.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      // The instance's stdin is its liveness link to this host (src/server/parentLink.ts): never written, it
+      // reads end-of-file when the host dies, however it dies.
+      env: { ...spec.env, MODELPORT_PARENT_LINK: 'stdin' },
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     // A signal ends the process as a shell reports it: 128 + the signal's number (SIGKILL: 137).
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : null))));
@@ -39,6 +41,9 @@ export class ProcessInstance implements ScoringInstance {
       const lines = createInterface({ input: this.child.stdout! });
       lines.on('line', (line) => {
         log(line);
+        // A score.py's first worker listens for a Python debugger (debugpy) when the service is deployed with --debug.
+        const debugpy = /Python debugger \(debugpy\) listening on 127\.0\.0\.1:(\d+)/.exec(line);
+        if (debugpy && this.debugPort === undefined) this.debugPort = Number(debugpy[1]);
         const m = /listening: http:\/\/127\.0\.0\.1:(\d+)\//.exec(line);
         if (m && this.port === undefined) {
           this.port = Number(m[1]);

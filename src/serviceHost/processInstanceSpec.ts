@@ -1,7 +1,9 @@
 // The `modelport serve` arguments and environment of a service's instance, from its record and keys, and the
 // factory of the `local` target's instances (child processes of the host).
 import { ModelRegistry } from '../core/registry/modelRegistry';
-import { batchingEnv } from '../core/services/runtimeEnv';
+import { batchingEnv, limitsEnv } from '../core/services/runtimeEnv';
+import { isPythonEntryScript } from '../core/python/preparePython';
+import { pythonInstanceSettings } from './pythonInstance';
 import type { ServiceRecord } from '../core/services/serviceRecord';
 import type { StoredKeys } from '../core/services/serviceStore';
 import { ProcessInstance, type InstanceSpec } from './processInstance';
@@ -16,7 +18,8 @@ export async function instanceSpecFor(
 ): Promise<InstanceSpec> {
   const registry = new ModelRegistry(workspaceDir);
   const args: string[] = [];
-  for (const ref of record.models) {
+  const python = isPythonEntryScript(record.entryScript) ? await pythonInstanceSettings(record, registry, workspaceDir) : undefined;
+  for (const ref of python ? [] : record.models) {
     const model = await registry.get(ref);
     args.push('--model', `${model.name}:${model.version}=${model.path}`);
   }
@@ -26,7 +29,7 @@ export async function instanceSpecFor(
   if (record.corsOrigins.length > 0) args.push('--cors-origins', record.corsOrigins.join(','));
 
   // Credentials travel in the environment, which only the owner can read, never on the command line.
-  const env: NodeJS.ProcessEnv = { ...baseEnv, ...record.environment?.variables, ...batchingEnv(record.batching), SERVICE_NAME: record.name, SERVICE_VERSION: String(record.generation), MODELPORT_AUTH_MODE: record.authMode };
+  const env: NodeJS.ProcessEnv = { ...baseEnv, ...record.environment?.variables, ...batchingEnv(record.batching), ...limitsEnv(record.limits), SERVICE_NAME: record.name, SERVICE_VERSION: String(record.generation), MODELPORT_AUTH_MODE: record.authMode };
   delete env.AZUREML_MODEL_DIR;
   delete env.AZUREML_ENTRY_SCRIPT;
   delete env.SERVER_PORT;
@@ -35,8 +38,10 @@ export async function instanceSpecFor(
     env.MODELPORT_SECONDARY_KEY = keys.secondaryKey;
   }
   if (record.authMode === 'token' && keys) env.MODELPORT_TOKEN_SECRET = keys.tokenSecret;
-  // --debug: the Node inspector on a free loopback port, which the instance prints and the host reports.
-  const nodeArgs = record.debug ? ['--inspect=127.0.0.1:0'] : [];
+  if (python) Object.assign(env, python.env);
+  // --debug: the Node inspector on a free loopback port, which the instance prints and the host reports (a score.py
+  // gets debugpy in its first worker instead, see pythonInstanceSettings).
+  const nodeArgs = record.debug && !python ? ['--inspect=127.0.0.1:0'] : [];
   return { ...runtime, args, env, generation: record.generation, nodeArgs };
 }
 
@@ -45,6 +50,7 @@ export function processInstances(runtime: { nodePath: string; cliPath: string })
   return {
     noun: 'instance',
     readyTimeoutMs: 120_000,
-    create: async (record, keys, workspaceDir, log) => new ProcessInstance(await instanceSpecFor(record, keys, workspaceDir, runtime, process.env), log),
+    create: async (record, keys, { workspaceDir, publicUrl, log }) =>
+      new ProcessInstance(await instanceSpecFor(record, keys, workspaceDir, runtime, { ...process.env, MODELPORT_PUBLIC_URL: publicUrl }), log),
   };
 }

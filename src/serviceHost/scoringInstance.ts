@@ -20,12 +20,20 @@ export interface ScoringInstance {
   stop(graceMs?: number): Promise<void>;
 }
 
+export interface InstanceContext {
+  workspaceDir: string;
+  /** `http://127.0.0.1:<port>`: where the host answers for the service (the instance's own port is private). */
+  publicUrl: string;
+  /** Writes one line of the instance's output to the service log. */
+  log: (line: string) => void;
+}
+
 export interface InstanceFactory {
   /** What the log calls one ("instance", "container"). */
   readonly noun: string;
   /** How long a new one may take to answer its health check (a container may build its image first). */
   readonly readyTimeoutMs: number;
-  create(record: ServiceRecord, keys: StoredKeys | undefined, workspaceDir: string, log: (line: string) => void): Promise<ScoringInstance>;
+  create(record: ServiceRecord, keys: StoredKeys | undefined, context: InstanceContext): Promise<ScoringInstance>;
 }
 
 /** The instances a service host can run, by the target kind of its record. */

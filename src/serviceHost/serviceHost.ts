@@ -5,9 +5,14 @@
 // drains and stops. Its output is the service log.
 import { basename, dirname } from 'node:path';
 import { errorMessage } from '../core/errors';
-import { hostPortOf } from '../core/services/host/serviceHostController';
+import { endpointOf, hostPortOf } from '../core/services/host/serviceHostController';
+import { generationTag } from '../core/services/logLine';
+import type { ServiceRecord } from '../core/services/serviceRecord';
 import { ServiceStore, type HostState, type StoredKeys } from '../core/services/serviceStore';
+import { hostLimitsFromEnv } from './hostLimits';
+import { hostTls } from './hostTls';
 import { ServiceProxy } from './proxy';
+import { watchOwnRecord } from './recordWatch';
 import type { InstanceFactories, InstanceFactory, ScoringInstance } from './scoringInstance';
 
 function log(line: string): void {
@@ -19,7 +24,14 @@ const restartDelaysMs = [1000, 2000, 5000, 10_000, 30_000];
 export async function runServiceHost(serviceDir: string, instances: InstanceFactories): Promise<number> {
   const name = basename(serviceDir);
   const store = new ServiceStore(dirname(dirname(serviceDir)));
-  const proxy = new ServiceProxy();
+  let proxy: ServiceProxy;
+  try {
+    proxy = new ServiceProxy({ limits: hostLimitsFromEnv(process.env), ...(await hostTls(store, name)) });
+  } catch (err) {
+    log(`cannot start: ${errorMessage(err)}`);
+    await store.writeHostState(name, { pid: process.pid, port: 0, state: 'Failed', detail: errorMessage(err), generation: 0, updatedTime: new Date().toISOString() }).catch(() => undefined);
+    return 1;
+  }
   let state: HostState = { pid: process.pid, port: 0, state: 'Transitioning', generation: 0, updatedTime: new Date().toISOString() };
   let stopping = false;
   let crashes = 0;
@@ -36,13 +48,34 @@ export async function runServiceHost(serviceDir: string, instances: InstanceFact
     await store.writeHostState(name, state);
   };
 
-  const startInstance = async (): Promise<ScoringInstance> => {
+  /** What the service should run: a pending update's record (the CLI wrote it before signalling), else the record. */
+  const desired = async (): Promise<ServiceRecord> => {
     const record = await store.readRecord(name);
+    const pending = await store.readPending(name);
+    return pending && pending.record.generation > record.generation ? pending.record : record;
+  };
+
+  /** Once a generation serves, the record says so, whether or not the command that asked for it is still there. */
+  const promote = async (record: ServiceRecord): Promise<void> => {
+    const stored = await store.readRecord(name);
+    if (record.generation > stored.generation || stored.scoringUri === '') {
+      await store.writeRecord({ ...record, ...endpointOf(record, state.port), target: endpointOf(record, state.port).target ?? record.target });
+    }
+    await store.removePending(name, record.generation);
+  };
+
+  const startInstance = async (record: ServiceRecord): Promise<ScoringInstance> => {
     const keys: StoredKeys | undefined = record.authMode === 'none' ? undefined : await store.readKeys(name);
     const factory: InstanceFactory | undefined = instances[record.target.kind];
     if (!factory) throw new Error(`this service host cannot run '${record.target.kind}' instances`);
     log(`starting ${factory.noun} for generation ${record.generation}`);
-    const instance = await factory.create(record, keys, store.workspaceDir, (line) => void process.stdout.write(line + '\n'));
+    // Each instance's lines carry its generation, so an update's two instances can be told apart in the log.
+    const tag = generationTag(record.generation);
+    const instance = await factory.create(record, keys, {
+      workspaceDir: store.workspaceDir,
+      publicUrl: `http://127.0.0.1:${state.port}`,
+      log: (line) => void process.stdout.write(tag + line + '\n'),
+    });
     const limitMs = factory.readyTimeoutMs;
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the scoring instance was not ready after ${limitMs / 1000} s`)), limitMs).unref());
     try {
@@ -67,7 +100,8 @@ export async function runServiceHost(serviceDir: string, instances: InstanceFact
       queue = queue.then(async () => {
         if (stopping || proxy.current) return;
         try {
-          const next = await startInstance();
+          // A crashed instance is replaced by what the record says serves.
+          const next = await startInstance(await store.readRecord(name));
           proxy.current = next;
           crashes = 0;
           await report({ state: 'Healthy', detail: undefined, ...instanceFields(next), generation: next.generation });
@@ -94,24 +128,30 @@ export async function runServiceHost(serviceDir: string, instances: InstanceFact
 
   /** Start the new instance, check it, switch traffic to it, then let the old one finish and stop it. */
   const update = async (): Promise<void> => {
-    const record = await store.readRecord(name);
+    const record = await desired();
     if (record.generation === state.generation && proxy.current) return;
     log(`update to generation ${record.generation} requested`);
+    await report({ updating: record.generation });
     let next: ScoringInstance;
     try {
-      next = await startInstance();
+      if (Boolean(record.tls) !== proxy.tls) throw new Error(`sslEnabled cannot change on a running service (its port serves ${proxy.tls ? 'HTTPS' : 'HTTP'}): delete the service and deploy it again`);
+      next = await startInstance(record);
     } catch (err) {
       const reason = errorMessage(err);
       log(`update to generation ${record.generation} failed: ${reason}; the previous instance keeps serving`);
-      await report({ lastUpdate: { generation: record.generation, outcome: 'failed', reason } });
+      await store.removePending(name, record.generation).catch(() => undefined);
+      await report({ updating: undefined, lastUpdate: { generation: record.generation, outcome: 'failed', reason } });
       return;
     }
     const old = proxy.current;
     proxy.current = next;
-    await report({ state: 'Healthy', detail: undefined, generation: next.generation, ...instanceFields(next), lastUpdate: { generation: record.generation, outcome: 'succeeded' } });
+    await promote(record);
+    await report({ state: 'Healthy', detail: undefined, updating: undefined, generation: next.generation, ...instanceFields(next), lastUpdate: { generation: record.generation, outcome: 'succeeded' } });
     log(`generation ${record.generation} is serving`);
     if (old) {
       await old.inFlight.idle();
+      // Its pooled keep-alive connections first, so the instance's own drain has nothing to wait for.
+      await proxy.retire(old);
       await old.stop();
       log(`generation ${old.generation} retired`);
     }
@@ -131,8 +171,10 @@ export async function runServiceHost(serviceDir: string, instances: InstanceFact
   }
 
   try {
-    const first = await startInstance();
+    const wanted = await desired();
+    const first = await startInstance(wanted);
     proxy.current = first;
+    await promote(wanted);
     await report({ state: 'Healthy', generation: first.generation, ...instanceFields(first), detail: undefined });
     log('Healthy');
   } catch (err) {
@@ -159,12 +201,18 @@ export async function runServiceHost(serviceDir: string, instances: InstanceFact
           await current.stop();
         }
         await closed;
-        await report({ state: 'Stopped', instancePid: undefined, instanceContainer: undefined, debugPort: undefined, detail: 'Stopped by request.' });
+        // The folder may be gone (the host stops because its record was removed): nothing to report to then.
+        await report({ state: 'Stopped', instancePid: undefined, instanceContainer: undefined, debugPort: undefined, detail: 'Stopped by request.' }).catch(() => undefined);
         log('stopped');
         resolveExit(0);
       });
     };
     process.once('SIGTERM', stop);
     process.once('SIGINT', stop);
+    // A host whose record or workspace was removed (by hand, or by a delete that could not reach it) stops.
+    watchOwnRecord(store.recordFile(name), () => {
+      log('the service record is gone: stopping');
+      stop();
+    });
   });
 }

@@ -15,17 +15,7 @@ import type { TesterServiceSource } from '../../src/vscode/webviews/testerHostEn
 import { testerHtml } from '../../src/vscode/webviews/testerHtml';
 import { themes, type ThemeKind } from './themes';
 
-export const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+export { chromiumArgs } from '../helpers/chromium';
 
 const root = process.cwd();
 const contentTypes: Record<string, string> = { '.js': 'text/javascript', '.css': 'text/css', '.ttf': 'font/ttf', '.map': 'application/json' };

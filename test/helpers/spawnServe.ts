@@ -11,8 +11,15 @@ export interface ServeProcess {
   exit: Promise<number | null>;
 }
 
-export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output(): string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export interface CommandRun {
+  child: ChildProcess;
+  output(): string;
+  exit: Promise<number | null>;
+}
+
+/** Runs a command with its output collected (stdout and stderr interleaved). */
+export function runCommand(command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): CommandRun {
+  const child = spawn(command, args, { env: { ...process.env, ...env }, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout?.on('data', (c: Buffer) => (out += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (out += c.toString()));
@@ -20,10 +27,13 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: Ch
   return { child, output: () => out, exit };
 }
 
-/** Starts `modelport serve ARGS --port 0` and resolves once it prints its scoring URI. */
-export async function spawnServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
-  const run = runCli(['serve', '--port', '0', ...args], env);
-  const url = await new Promise<string>((resolveUrl, reject) => {
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CommandRun {
+  return runCommand(process.execPath, [cliPath, ...args], env);
+}
+
+/** Resolves with the base URL once a `modelport serve` run prints its scoring URI; rejects if it exits first. */
+export function scoringUrlOf(run: CommandRun): Promise<string> {
+  return new Promise<string>((resolveUrl, reject) => {
     const timer = setInterval(() => {
       const m = /listening: (http:\/\/[\d.]+:\d+)\/score/.exec(run.output());
       if (m?.[1]) {
@@ -36,5 +46,10 @@ export async function spawnServe(args: string[], env: NodeJS.ProcessEnv = {}): P
       reject(new Error(`serve exited with ${code} before listening:\n${run.output()}`));
     });
   });
-  return { ...run, url };
+}
+
+/** Starts `modelport serve ARGS --port 0` and resolves once it prints its scoring URI. */
+export async function spawnServe(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServeProcess> {
+  const run = runCli(['serve', '--port', '0', ...args], env);
+  return { ...run, url: await scoringUrlOf(run) };
 }

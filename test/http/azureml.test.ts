@@ -85,21 +85,60 @@ describe('fashion-mnist image model over /score', () => {
     assert.match(res.headers.get('x-ms-server-version') ?? '', /^modelport\/\d+\.\d+\.\d+/);
     assert.equal(res.headers.get('x-request-id'), 'my-id-1');
     assert.equal(res.headers.get('x-ms-client-request-id'), 'client-7');
-    assert.equal(res.headers.get('x-ms-request-id'), 'my-id-1');
+    assert.equal(res.headers.get('x-ms-request-id'), 'client-7', 'the client id, when one was sent (WIRE.md §1)');
     assert.ok(svc.logs.some((l) => l.includes('[my-id-1]') && l.includes('POST /score 200')), 'the log line carries the request id');
   });
 
-  test('a request id is minted when absent; the legacy header is echoed', async () => {
+  test('a request id is minted when absent; the legacy header is echoed, and counts as the client id', async () => {
     const res = await fetch(`${svc.url}/score`, { method: 'POST', headers: { 'content-type': 'image/png', 'x-ms-request-id': 'legacy-1' }, body: imageBytes('coat.png') });
     assert.match(res.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
     assert.equal(res.headers.get('x-ms-request-id'), 'legacy-1');
+    assert.equal(res.headers.get('x-ms-client-request-id'), 'legacy-1');
     await res.arrayBuffer();
   });
 
-  test('x-request-id over 100 characters → 431', async () => {
+  test('request-id precedence: the client id answers x-ms-request-id; without one, x-request-id does; TraceId is echoed', async () => {
+    const both = await fetch(`${svc.url}/`, { headers: { 'x-request-id': 'req-9', 'x-ms-client-request-id': 'client-9', 'x-ms-request-id': 'legacy-9', traceid: 'trace-9' } });
+    assert.equal(both.headers.get('x-request-id'), 'req-9');
+    assert.equal(both.headers.get('x-ms-client-request-id'), 'client-9', 'x-ms-client-request-id wins over the legacy header');
+    assert.equal(both.headers.get('x-ms-request-id'), 'client-9');
+    assert.equal(both.headers.get('traceid'), 'trace-9');
+    await both.arrayBuffer();
+    const none = await fetch(`${svc.url}/`, { headers: { 'x-request-id': 'req-10' } });
+    assert.equal(none.headers.get('x-ms-request-id'), 'req-10');
+    assert.equal(none.headers.get('x-ms-client-request-id'), null);
+    assert.equal(none.headers.get('traceid'), null);
+    await none.arrayBuffer();
+  });
+
+  test('x-request-id over 100 characters → 431; so are x-ms-request-id and x-ms-client-request-id', async () => {
     const res = await fetch(`${svc.url}/score`, { method: 'POST', headers: { 'content-type': 'image/png', 'x-request-id': 'x'.repeat(101) }, body: imageBytes('coat.png') });
     assert.equal(res.status, 431);
-    assert.match(((await json(res)) as { message: string }).message, /at most 100 characters/);
+    assert.deepEqual(await json(res), { message: 'x-request-id must not exceed 100 characters' });
+    assert.notEqual(res.headers.get('x-request-id'), 'x'.repeat(101), 'the refused id is not echoed');
+    for (const header of ['x-ms-request-id', 'x-ms-client-request-id']) {
+      const long = await fetch(`${svc.url}/score`, { method: 'POST', headers: { 'content-type': 'image/png', [header]: 'y'.repeat(101) }, body: imageBytes('coat.png') });
+      assert.equal(long.status, 431, header);
+      assert.deepEqual(await json(long), { message: 'x-ms-request-id and x-ms-client-request-id must not exceed 100 characters' });
+    }
+    const exactly = await fetch(`${svc.url}/`, { headers: { 'x-ms-client-request-id': 'z'.repeat(100) } });
+    assert.equal(exactly.status, 200, '100 characters are allowed');
+    await exactly.arrayBuffer();
+  });
+
+  test('x-ms-server-version is on every response: health, swagger, errors, 404', async () => {
+    for (const [path, init, status] of [
+      ['/', {}, 200],
+      ['/swagger.json', {}, 200],
+      ['/score', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' }, 400],
+      ['/nowhere', {}, 404],
+      ['/score', { method: 'PUT' }, 405],
+    ] as const) {
+      const res = await fetch(`${svc.url}${path}`, init as RequestInit);
+      assert.equal(res.status, status, path);
+      assert.match(res.headers.get('x-ms-server-version') ?? '', /^modelport\/\d+\.\d+\.\d+/, `${path} ${status}`);
+      await res.arrayBuffer();
+    }
   });
 
   const badRequests: Array<{ name: string; init: RequestInit; status: number; message: RegExp }> = [
@@ -155,18 +194,36 @@ describe('fashion-mnist image model over /score', () => {
     await healthy();
   });
 
-  test('other methods on /score → 405, unknown paths → 404, OPTIONS → 200 empty', async () => {
+  test('other methods on /score → 405 with the reference wording (HEAD its own), unknown paths → 404, OPTIONS → 200 empty', async () => {
     for (const method of ['PUT', 'DELETE', 'PATCH']) {
       const res = await fetch(`${svc.url}/score`, { method });
       assert.equal(res.status, 405, method);
-      assert.deepEqual(await json(res), { message: 'Method not allowed' });
+      assert.deepEqual(await json(res), { message: 'The method is not allowed for the requested URL.' });
     }
+    const head = await fetch(`${svc.url}/score`, { method: 'HEAD' });
+    assert.equal(head.status, 405);
+    assert.equal(await head.text(), '', 'HEAD answers without a body');
     const missing = await fetch(`${svc.url}/no/such/route`);
     assert.equal(missing.status, 404);
-    assert.match(((await json(missing)) as { message: string }).message, /No route for GET \/no\/such\/route/);
+    assert.match(((await json(missing)) as { message: string }).message, /^The requested URL was not found on the server\. /);
     const options = await fetch(`${svc.url}/score`, { method: 'OPTIONS' });
     assert.equal(options.status, 200);
     assert.equal(await options.text(), '');
+  });
+
+  test('a method a path does not take → 405 (POST /, DELETE /swagger.json); /score/ with a trailing slash → 404', async () => {
+    for (const [path, method] of [['/', 'POST'], ['/', 'PUT'], ['/swagger.json', 'DELETE'], ['/swagger.json', 'POST']] as const) {
+      const res = await fetch(`${svc.url}${path}`, { method, ...(method === 'POST' || method === 'PUT' ? { body: '{}' } : {}) });
+      assert.equal(res.status, 405, `${method} ${path}`);
+      assert.deepEqual(await json(res), { message: 'The method is not allowed for the requested URL.' });
+    }
+    const options = await fetch(`${svc.url}/`, { method: 'OPTIONS' });
+    assert.equal(options.status, 200);
+    assert.match(options.headers.get('allow') ?? '', /GET/);
+    await options.arrayBuffer();
+    const slash = await fetch(`${svc.url}/score/`, { method: 'POST', headers: { 'content-type': 'image/png' }, body: imageBytes('coat.png') });
+    assert.equal(slash.status, 404);
+    assert.match(((await json(slash)) as { message: string }).message, /^The requested URL was not found on the server\./);
   });
 
   test('swagger.json versions 2, 3 and 3.1; an unknown version → 404 with the supported list', async () => {
@@ -181,9 +238,28 @@ describe('fashion-mnist image model over /score', () => {
     assert.equal(v3.openapi, '3.0.3');
     const v31 = (await json(await fetch(`${svc.url}/swagger.json?version=3.1`))) as Record<string, unknown>;
     assert.equal(v31.openapi, '3.1.0');
+    for (const [alias, field, value] of [['2.0', 'swagger', '2.0'], ['3.0', 'openapi', '3.0.3']] as const) {
+      const doc = (await json(await fetch(`${svc.url}/swagger.json?version=${alias}`))) as Record<string, unknown>;
+      assert.equal(doc[field], value, `version=${alias}`);
+    }
     const bad = await fetch(`${svc.url}/swagger.json?version=4`);
     assert.equal(bad.status, 404);
     assert.deepEqual(await json(bad), { message: 'Swagger version [4] is not valid. Supported versions: [2, 3, 3.1]' });
+  });
+
+  test('GET /docs: the API page and its packaged Swagger UI files, from this origin only, open without credentials', async () => {
+    const page = await fetch(`${svc.url}/docs`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    assert.match(page.headers.get('content-security-policy') ?? '', /^default-src 'none'; script-src 'self'/);
+    const html = await page.text();
+    assert.doesNotMatch(html, /https?:\/\//, 'no asset from another origin');
+    for (const [path, type] of [['/docs/swagger-ui-bundle.js', /javascript/], ['/docs/swagger-ui.css', /css/], ['/docs/init.js', /javascript/]] as const) {
+      const res = await fetch(`${svc.url}${path}`);
+      assert.equal(res.status, 200, path);
+      assert.match(res.headers.get('content-type') ?? '', type);
+      assert.ok((await res.arrayBuffer()).byteLength > 0);
+    }
   });
 
   test('/metrics counts requests by route and status, in Prometheus text format', async () => {
@@ -214,6 +290,16 @@ describe('iris tabular model over /score', () => {
     const body = (await json(res)) as Predictions;
     assert.deepEqual(body.predictions.map((p) => p[0]!.label), expected);
     assert.ok(body.predictions[0]![0]!.probability > 0.9);
+  });
+
+  test('GET /score with the query as the body, parsed as the reference parses it: ?data=[[…]]', async () => {
+    const rows = [[6.7, 3.0, 5.2, 2.3], [5.1, 3.5, 1.4, 0.2]];
+    const res = await fetch(`${svc.url}/score?data=${encodeURIComponent(JSON.stringify(rows))}`);
+    assert.equal(res.status, 200);
+    assert.deepEqual(((await json(res)) as Predictions).predictions.map((p) => p[0]!.label), ['virginica', 'setosa']);
+    const empty = await fetch(`${svc.url}/score`);
+    assert.equal(empty.status, 400);
+    await empty.arrayBuffer();
   });
 
   test('a single row without its batch dimension is accepted', async () => {

@@ -182,7 +182,7 @@ test('no run holds more rows than the maximum batch size', async () => {
     assert.equal(m.rows, 12);
     assert.equal(m.runs, 3);
     assert.equal(m.atMost, m.runs, 'every run held at most 4 rows');
-    // A request larger than the limit runs alone rather than being refused or split.
+    // A request larger than the limit is neither refused nor held: it runs as batch-sized chunks.
     const big = Array.from({ length: 6 }, (_, i) => row(i));
     const res = await score(svc, { data: big });
     assert.deepEqual(await json(res), { y: big });

@@ -111,7 +111,7 @@ describe('modelport service lifecycle through the CLI', () => {
     assert.equal(init.code, 1);
     assert.match(init.stderr, /Deployment of 'init-svc' failed/);
     assert.match(init.stderr, /cannot load weights from \/nowhere/);
-    assert.match(init.stderr, /modelport service logs NAME/);
+    assert.match(init.stderr, /modelport service logs init-svc'\. Fix the cause, then deploy again with 'modelport service deploy init-svc … --overwrite'/, 'the advice names the service and a command that can fix a failed deploy');
     assert.equal((await cli(['service', 'delete', 'init-svc', '--yes'], env)).code, 0);
   });
 

@@ -100,6 +100,9 @@ describe('docker target', { skip }, () => {
     assert.equal(res.status, 200);
     const body = (await res.json()) as { predictions: Array<Array<{ label: string }>> };
     assert.equal(body.predictions[0]![0]!.label, 'Sneaker');
+    const docs = await fetch(svc.scoringUri.replace(/\/score$/, '/docs/swagger-ui-bundle.js'));
+    assert.equal(docs.status, 200, 'the image carries the API page\'s Swagger UI files');
+    await docs.arrayBuffer();
 
     const host = await new ServiceStore(ws).readHostState('fashion-dk');
     assert.ok(host?.instanceContainer, 'the host reports its container');
@@ -173,6 +176,16 @@ describe('docker target', { skip }, () => {
     assert.ok(shared >= 3, `the dependency layers are reused (${shared} shared layers): ${progress.filter((l) => /STEP|cache/i.test(l)).join(' / ')}`);
     assert.equal(containersOf('fashion-dk').split('\n').length, 1, 'the old container is gone');
     assert.equal(docker('image', 'ls', '-q', 'modelport/fashion-dk:1'), '', 'the old image is gone');
+  });
+
+  test('kill -9 of the host: its reaper removes the container (no orphan), and update brings the service back', async () => {
+    const host = await new ServiceStore(ws).readHostState('fashion-dk');
+    assert.ok(host?.instanceContainer && containersOf('fashion-dk') !== '');
+    process.kill(host.pid, 'SIGKILL');
+    const deadline = Date.now() + 60_000;
+    while (containersOf('fashion-dk') !== '' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    assert.equal(containersOf('fashion-dk'), '', 'the container went with its host');
+    assert.equal((await manager.update('fashion-dk', {})).state, 'Healthy');
   });
 
   test('Debug in Docker: a breakpoint in run() of a TypeScript entry script pauses a real request', async () => {

@@ -128,8 +128,8 @@ describe('local services', () => {
     if (host.instancePid) process.kill(host.instancePid, 'SIGKILL');
     await new Promise((r) => setTimeout(r, 200));
     const stopped = await manager.get('fashion-svc');
-    assert.equal(stopped.state, 'Stopped');
-    assert.match(stopped.detail ?? '', /modelport service update fashion-svc/);
+    assert.equal(stopped.state, 'Stopped', stopped.detail);
+    assert.match(stopped.detail ?? '', /modelport service start fashion-svc/);
     const restarted = await manager.update('fashion-svc', {});
     assert.equal(restarted.state, 'Healthy');
     assert.equal(restarted.scoringUri, svc.scoringUri);

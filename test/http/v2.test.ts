@@ -778,8 +778,11 @@ test('an empty `outputs` list → 400; a repeated output → 400', async () => {
 });
 
 test('non-finite FP32 values are refused in JSON with a pointer to binary output, not written as null', async () => {
-  const reply = await postJson(`${main.url}/v2/models/dt-fp32/infer`, { inputs: [{ name: 'x', shape: [1, 3], datatype: 'FP32', data: [1e39, -1e39, 1] }] });
-  assertError(reply, 500, /Output 'y' holds Infinity at flat index 0.*binary_data_output/);
+  // A value float32 cannot hold is the caller's error; a model that overflows on valid input is not.
+  assertError(await postJson(`${main.url}/v2/models/dt-fp32/infer`, { inputs: [{ name: 'x', shape: [1, 3], datatype: 'FP32', data: [1e39, -1e39, 1] }] }), 400, /float32 can hold/);
+  const big = [3e38, 3e38, 1];
+  const reply = await postJson(`${main.url}/v2/models/pair/infer`, { inputs: [{ name: 'a', shape: [1, 3], datatype: 'FP32', data: big }, { name: 'b', shape: [1, 3], datatype: 'FP32', data: big }], outputs: [{ name: 'sum' }] });
+  assertError(reply, 500, /Output 'sum' holds Infinity at flat index 0.*binary_data_output/);
 });
 
 test('inputs that share a symbolic dim must agree on its size', async () => {

@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ModelRegistry } from '../../src/core/registry/modelRegistry';
 import type { ServiceManager } from '../../src/core/services/serviceManager';
+import { generationTag } from '../../src/core/services/logLine';
 import type { ServiceState } from '../../src/core/services/types';
 import { defaultWatchdogMs, resolveServeOptions } from '../../src/server/options';
 import { startupWatchdogMs } from '../../src/server/runtime/eventLoopWatchdog';
@@ -224,7 +225,9 @@ describe('event-loop watchdog in a local service', () => {
 
     const logs: string[] = [];
     for await (const line of manager.logs('spin-svc')) logs.push(line);
-    assert.ok(logs.some((l) => killedLine(300, entryScriptCulprit).test(l)), 'the watchdog line is in the service log');
+    // The instance's lines carry their generation's tag: the watchdog's line is the first instance's (gen 1).
+    const killed = logs.filter((l) => l.startsWith(generationTag(1))).map((l) => l.slice(generationTag(1).length));
+    assert.ok(killed.some((l) => killedLine(300, entryScriptCulprit).test(l)), `the watchdog line is in the service log:\n${logs.join('\n')}`);
     assert.ok(logs.some((l) => /instance restarted/.test(l)));
   });
 });

@@ -92,6 +92,9 @@ const handlers: Handlers<HostMessage> = {
   },
   'request/failed': (m) => {
     sender.setSending(false);
+    state.lastResult = undefined;
+    state.lastSnippets = undefined;
+    ctx.save();
     results.showFailure(m.message, m.requestId);
   },
   'history/update': (m) => history.show(m.entries),

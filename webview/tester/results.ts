@@ -118,14 +118,20 @@ export function createResults(ctx: PanelContext, snippets: SnippetView, imageUrl
       renderPredictions(r);
       renderHeaders(r);
       renderBody(r);
+      headersCollapsible.hidden = false;
+      bodyCollapsible.hidden = false;
       snippets.render(shownSnippets);
     },
     showFailure(message, requestId) {
+      // Nothing of the previous answer may stay beside this failure: it would read as this request's.
       element.hidden = false;
       replace(statusLine, h('span', { class: 'pill status err' }, 'Not sent'), requestId ? h('span', { class: 'muted' }, ` request id ${requestId}`) : null);
       errorBox.hidden = false;
       replace(errorBox, message);
       clear(predictionsEl);
+      headersCollapsible.hidden = true;
+      bodyCollapsible.hidden = true;
+      snippets.render(undefined);
     },
   };
 }

@@ -16,11 +16,13 @@ export function createSnippetView(ctx: PanelContext): SnippetView {
   const group = h('vscode-radio-group', { id: 'snippet-lang', 'aria-label': 'Snippet language' });
   const copy = button('Copy', { icon: 'copy', secondary: true, title: 'Copy with the real key', id: 'snippet-copy' });
   const pre = h('pre', { class: 'code', id: 'snippet', tabindex: '0', role: 'region', 'aria-label': 'Code snippet' });
+  // Only a request that carried credentials has a key to mask.
+  const note = h('div', { class: 'muted hint', id: 'snippet-note' }, 'The key is masked here; Copy puts the real key in the clipboard.');
   const element = h(
     'vscode-collapsible',
     { heading: 'Code', description: 'the exact request', class: 'section', open: true },
     h('div', { class: 'row wrap' }, group, copy),
-    h('div', { class: 'muted hint' }, 'The key is masked here; Copy puts the real key in the clipboard.'),
+    note,
     pre,
   );
   fillRadios(
@@ -37,6 +39,7 @@ export function createSnippetView(ctx: PanelContext): SnippetView {
   const render = (snippets: PanelState['lastSnippets']): void => {
     element.hidden = !snippets;
     pre.textContent = snippets ? snippets[state.snippetLanguage] : '';
+    note.hidden = !snippets || !/authorization/i.test(snippets.curl);
   };
 
   group.addEventListener('change', (e) => {

@@ -3,6 +3,7 @@ import { closestName } from '../../core/config/didYouMean';
 import { ExitCode, exitCodeFor } from './exitCodes';
 import type { CliIo } from './io';
 import { renderError } from './renderError';
+import { unknownOptionMessage } from './unknownOption';
 import type { Verb } from './verb';
 
 export interface Noun {
@@ -37,7 +38,8 @@ export async function runNoun(noun: Noun, argv: string[], io: CliIo): Promise<nu
   try {
     return await verb.run(rest, io);
   } catch (err) {
-    io.stderr.write(renderError(err, verb.hint?.(err) ?? noun.genericHint(err, verb.name)));
+    const command = `modelport ${noun.name} ${verb.name}`;
+    io.stderr.write(renderError(unknownOptionMessage(err, command, verb.usage) ?? err, verb.hint?.(err) ?? noun.genericHint(err, verb.name)));
     return exitCodeFor(err);
   }
 }

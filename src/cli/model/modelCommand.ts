@@ -9,12 +9,13 @@ import { genericModelHint } from './modelHints';
 import { registerModel } from './registerModel';
 import { showModel } from './showModel';
 
-const verbs: readonly Verb[] = [registerModel, listModels, showModel, downloadModel, deleteModel];
+/** In the order `--help` lists them. */
+export const modelVerbs: readonly Verb[] = [registerModel, listModels, showModel, downloadModel, deleteModel];
 
 export const modelUsage = `Usage: modelport model <verb> [options]
 
 Verbs:
-${verbList(verbs)}
+${verbList(modelVerbs)}
 
 References: NAME (the latest version), NAME:latest, NAME:VERSION.
 Workspace: --workspace DIR, else $MODELPORT_WORKSPACE, else ./.modelport.
@@ -25,7 +26,7 @@ Exit codes: 0 success; 1 failure (a version used by a service, files in the way,
 4 no such model or version; 130 cancelled (Ctrl+C, or no at a prompt).
 `;
 
-const noun: Noun = { name: 'model', verbs, usage: modelUsage, genericHint: genericModelHint };
+const noun: Noun = { name: 'model', verbs: modelVerbs, usage: modelUsage, genericHint: genericModelHint };
 
 export function modelCommand(argv: string[], io: CliIo = processIo()): Promise<number> {
   return runNoun(noun, argv, io);

@@ -1,6 +1,7 @@
 // The flags deploy and update share, turned into a DeployRequest's fields.
 import { resolve } from 'node:path';
 import { computeTypeOf, computeTypes } from '../../core/config/deploymentConfig';
+import { entryScriptExtensionList } from '../../core/entryScriptFiles';
 import type { AuthMode, ComputeType, DeployRequest, KubernetesRequest } from '../../core/services/types';
 import { UsageError } from '../common/usageError';
 
@@ -13,6 +14,9 @@ export const deployFlags = {
   auth: { type: 'string' },
   'cors-origins': { type: 'string' },
   'timeout-ms': { type: 'string' },
+  environment: { type: 'string' },
+  python: { type: 'string' },
+  workers: { type: 'string' },
   'kube-context': { type: 'string' },
   namespace: { type: 'string' },
   registry: { type: 'string' },
@@ -24,11 +28,16 @@ export const deployFlags = {
 export const deployFlagsHelp = `  --model REF                 a registered model: NAME, NAME:VERSION or NAME:latest (repeatable)
   --inference-config FILE     inferenceconfig.json: entry script, source directory, environment
   --deployment-config FILE    deploymentconfig.json: compute type, port, auth, CORS, timeout
-  --entry-script FILE         score.js / score.mjs / score.ts (wins over the inference config)
+  --entry-script FILE         a ${entryScriptExtensionList()} file (wins over the inference config)
   --source-dir DIR            the entry script's folder (wins over the inference config)
   --auth none|key|token       authentication (wins over the deployment config)
   --cors-origins LIST         comma-separated origins, or *
   --timeout-ms N              scoring timeout
+  --environment FILE          a score.py's conda env.yml or requirements.txt (wins over condaFile): an
+                              isolated environment, created once per content and reused
+  --python PATH               the Python for a score.py without an environment file, or the base of its
+                              venv (default: $MODELPORT_PYTHON, else python3 on PATH)
+  --workers N                 Python worker processes for a score.py (default 1)
   Kubernetes (--target kubernetes, alias aks; these win over deploymentconfig.json):
   --kube-context NAME         a context of the kubeconfig (default: its current context; KUBECONFIG is read)
   --namespace NS              the namespace, which must exist (default: the context's, else default)
@@ -47,6 +56,9 @@ interface DeployFlagValues {
   auth?: string;
   'cors-origins'?: string;
   'timeout-ms'?: string;
+  environment?: string;
+  python?: string;
+  workers?: string;
   'kube-context'?: string;
   namespace?: string;
   registry?: string;
@@ -100,6 +112,9 @@ export function requestFromFlags(values: DeployFlagValues, cwd: string): Partial
   }
   if (values['cors-origins'] !== undefined) req.corsOrigins = values['cors-origins'].split(',').map((s) => s.trim()).filter(Boolean);
   if (values['timeout-ms'] !== undefined) req.timeoutMs = positiveInt(values['timeout-ms'], '--timeout-ms');
+  if (values.environment !== undefined) req.environmentFile = resolve(cwd, values.environment);
+  if (values.python !== undefined) req.python = values.python.includes('/') ? resolve(cwd, values.python) : values.python;
+  if (values.workers !== undefined) req.workers = positiveInt(values.workers, '--workers');
   const kubernetes = kubernetesFlags(values);
   if (kubernetes) req.kubernetes = kubernetes;
   return req;

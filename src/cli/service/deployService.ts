@@ -3,11 +3,12 @@ import { parseArgs } from 'node:util';
 import { commonOptions, onePositional } from '../common/args';
 import type { CliIo } from '../common/io';
 import { writeJson } from '../common/output';
+import { maskSecrets } from './maskSecrets';
 import type { Verb } from '../common/verb';
 import { deployFlags, deployFlagsHelp, parseComputeType, portFlag, requestFromFlags } from './deployOptions';
 import { formatService } from './formatService';
 import { openServices } from './openServices';
-import { progressTo } from './progressLines';
+import { failureOnce, progressTo } from './progressLines';
 
 const usage = `Usage: modelport service deploy NAME --model REF [options]
 
@@ -23,6 +24,7 @@ ${deployFlagsHelp}
   --debug                     run under the Node inspector on a loopback port (in 'service show --json':
                               debugPort) for a debugger to attach to
   --port N                    the service's port (default: a free one; kept across updates)
+  --overwrite                 replace a service of the same name (it is stopped and removed first)
   --workspace DIR             the workspace (default: $MODELPORT_WORKSPACE, else ./.modelport)
   --json                      print the service as JSON
   -h, --help                  show this help
@@ -35,7 +37,7 @@ Example:
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { ...commonOptions, ...deployFlags, target: { type: 'string' }, port: { type: 'string' }, debug: { type: 'boolean' } },
+    options: { ...commonOptions, ...deployFlags, target: { type: 'string' }, port: { type: 'string' }, debug: { type: 'boolean' }, overwrite: { type: 'boolean' } },
     allowPositionals: true,
     strict: true,
   });
@@ -47,11 +49,21 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const { manager } = openServices(values.workspace, io);
   const port = portFlag(values.port);
   const computeType = parseComputeType(values.target);
-  const status = await manager.deploy(
-    { name, models: [], ...requestFromFlags(values, io.cwd), ...(port !== undefined ? { port } : {}), ...(computeType ? { computeType } : {}), ...(values.debug ? { debug: true } : {}) },
-    { onProgress: progressTo(io, values.quiet) },
-  );
-  if (values.json) writeJson(io.stdout, status);
+  const status = await manager
+    .deploy(
+      {
+        name,
+        models: [],
+        ...requestFromFlags(values, io.cwd),
+        ...(port !== undefined ? { port } : {}),
+        ...(computeType ? { computeType } : {}),
+        ...(values.debug ? { debug: true } : {}),
+        ...(values.overwrite ? { overwrite: true } : {}),
+      },
+      { onProgress: progressTo(io, values.quiet) },
+    )
+    .catch(failureOnce(values.quiet));
+  if (values.json) writeJson(io.stdout, maskSecrets(status, false));
   else io.stdout.write(formatService(status));
   return 0;
 }

@@ -16,6 +16,11 @@ export function formatService(s: ServiceStatus): string {
   if (s.replicas) lines.push(`  replicas:     ${s.replicas.ready}/${s.replicas.desired} ready`);
   if (s.target.kind === 'kubernetes' && s.target.portForwardCommand) lines.push(`  from here:    ${s.target.portForwardCommand}`);
   if (s.entryScript) lines.push(`  entry script: ${s.entryScript}`);
+  if (s.python) {
+    const py = s.python;
+    const runs = py.executable ? `Python ${py.version ?? '?'} (${py.executable})` : s.computeType === 'docker' ? "the image's python3" : (py.interpreter ?? 'python3');
+    lines.push(`  python:       ${runs}${py.environmentFile ? `, environment ${py.environmentFile}` : ''}${py.workers ? `, ${py.workers} worker(s)` : ''}`);
+  }
   lines.push(`  scoring URI:  ${s.scoringUri || '(not started)'}`, `  swagger URI:  ${s.swaggerUri || '(not started)'}`);
   const authHint = s.authMode === 'key' ? ` (modelport service keys ${s.name})` : s.authMode === 'token' ? ` (modelport service token ${s.name})` : '';
   lines.push(`  auth:         ${s.authMode}${authHint}`);

@@ -7,6 +7,7 @@ import { formatTable, sanitizeText, writeJson } from '../common/output';
 import { UsageError } from '../common/usageError';
 import { requireExistingWorkspace } from '../common/workspace';
 import type { Verb } from '../common/verb';
+import { maskSecrets } from './maskSecrets';
 import { openServices } from './openServices';
 
 const usage = `Usage: modelport service list [options]
@@ -16,12 +17,13 @@ service is asked GET /). A service whose record is damaged is reported on stderr
 
 Options:
   --workspace DIR   the workspace (default: $MODELPORT_WORKSPACE, else ./.modelport)
+  --show-secrets    show the values of the inference config's environment variables (masked otherwise)
   --json            print {"services": [...], "problems": [{"file", "message"}]}
   -h, --help        show this help
 `;
 
 async function run(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: commonOptions, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({ args: argv, options: { ...commonOptions, 'show-secrets': { type: 'boolean' } }, allowPositionals: true, strict: true });
   if (values.help) {
     io.stdout.write(usage);
     return 0;
@@ -29,7 +31,9 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`'modelport service list' takes no arguments (got ${positionals.join(' ')}).`);
   const { manager, workspace } = openServices(values.workspace, io);
   await requireExistingWorkspace(workspace);
-  const { services, problems } = await manager.list();
+  const listed = await manager.list();
+  const services = listed.services.map((s) => maskSecrets(s, values['show-secrets']));
+  const problems = listed.problems;
   for (const p of problems) io.stderr.write(`modelport: skipped a damaged service record: ${sanitizeText(p.message)}\n`);
   if (values.json) writeJson(io.stdout, { services, problems });
   else if (services.length > 0) {

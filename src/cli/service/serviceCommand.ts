@@ -7,33 +7,39 @@ import { deployService } from './deployService';
 import { exportDockerfile } from './exportDockerfile';
 import { exportManifestsVerb } from './exportManifests';
 import { listServices } from './listServices';
+import { pruneServices } from './pruneServices';
 import { scaleService } from './scaleService';
 import { serviceLogs } from './serviceLogs';
 import { genericServiceHint } from './serviceHints';
 import { regenerateKey, serviceKeys } from './serviceKeys';
 import { serviceToken } from './serviceToken';
 import { showService } from './showService';
+import { startService, stopService } from './stopService';
 import { updateService } from './updateService';
 
-const verbs: readonly Verb[] = [
+/** In the order `--help` lists them. */
+export const serviceVerbs: readonly Verb[] = [
   deployService,
   listServices,
   showService,
   serviceLogs,
   updateService,
   scaleService,
+  stopService,
+  startService,
   deleteService,
   serviceKeys,
   regenerateKey,
   serviceToken,
   exportDockerfile,
   exportManifestsVerb,
+  pruneServices,
 ];
 
 export const serviceUsage = `Usage: modelport service <verb> [options]
 
 Verbs:
-${verbList(verbs)}
+${verbList(serviceVerbs)}
 
 Workspace: --workspace DIR, else $MODELPORT_WORKSPACE, else ./.modelport.
 Every verb takes --help; listings take --json.
@@ -43,7 +49,7 @@ name taken, wrong auth mode); 2 bad usage or configuration (unknown flag, bad na
 with its location); 4 no such service or model; 130 cancelled.
 `;
 
-const noun: Noun = { name: 'service', verbs, usage: serviceUsage, genericHint: genericServiceHint };
+const noun: Noun = { name: 'service', verbs: serviceVerbs, usage: serviceUsage, genericHint: genericServiceHint };
 
 export function serviceCommand(argv: string[], io: CliIo = processIo()): Promise<number> {
   return runNoun(noun, argv, io);

@@ -6,15 +6,18 @@ import { sanitizeText } from '../common/output';
 import { UsageError } from '../common/usageError';
 import type { Verb } from '../common/verb';
 import { openServices } from './openServices';
+import { parseLogLine } from '../../core/services/logLine';
 
 const usage = `Usage: modelport service logs NAME [options]
 
 Prints the service log: the host's lines and the scoring instance's (one line per request, with its
-request id). Keys and tokens never appear in it.
+request id; each instance line starts with its generation, [gen N], so an update's two instances can be
+told apart). Keys and tokens never appear in it.
 
 Options:
   --tail N          only the last N lines (default: all)
   -f, --follow      keep printing new lines until Ctrl+C
+  --json            one JSON object per line: {line, source, generation, time, level, requestId, message}
   --workspace DIR   the workspace (default: $MODELPORT_WORKSPACE, else ./.modelport)
   -h, --help        show this help
 `;
@@ -22,7 +25,7 @@ Options:
 async function run(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { workspace: commonOptions.workspace, help: commonOptions.help, tail: { type: 'string' }, follow: { type: 'boolean', short: 'f' } },
+    options: { ...commonOptions, tail: { type: 'string' }, follow: { type: 'boolean', short: 'f' } },
     allowPositionals: true,
     strict: true,
   });
@@ -35,7 +38,7 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   const { manager } = openServices(values.workspace, io);
   await withInterrupt(async (signal) => {
     const lines = manager.logs(name, { tail: values.tail === undefined ? undefined : Number(values.tail), follow: values.follow, signal });
-    for await (const line of lines) io.stdout.write(`${sanitizeText(line)}\n`);
+    for await (const line of lines) io.stdout.write(values.json ? `${JSON.stringify(parseLogLine(line))}\n` : `${sanitizeText(line)}\n`);
   });
   return 0;
 }

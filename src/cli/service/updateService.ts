@@ -3,11 +3,12 @@ import { parseArgs } from 'node:util';
 import { commonOptions, onePositional } from '../common/args';
 import type { CliIo } from '../common/io';
 import { writeJson } from '../common/output';
+import { maskSecrets } from './maskSecrets';
 import type { Verb } from '../common/verb';
 import { deployFlags, deployFlagsHelp, requestFromFlags } from './deployOptions';
 import { formatService } from './formatService';
 import { openServices } from './openServices';
-import { progressTo } from './progressLines';
+import { failureOnce, progressTo } from './progressLines';
 
 const usage = `Usage: modelport service update NAME [options]
 
@@ -31,8 +32,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   }
   const name = onePositional(positionals, 'a service NAME', 'modelport service update');
   const { manager } = openServices(values.workspace, io);
-  const status = await manager.update(name, requestFromFlags(values, io.cwd), { onProgress: progressTo(io, values.quiet) });
-  if (values.json) writeJson(io.stdout, status);
+  const status = await manager.update(name, requestFromFlags(values, io.cwd), { onProgress: progressTo(io, values.quiet) }).catch(failureOnce(values.quiet));
+  if (values.json) writeJson(io.stdout, maskSecrets(status, false));
   else io.stdout.write(formatService(status));
   return 0;
 }

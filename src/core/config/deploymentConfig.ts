@@ -30,6 +30,19 @@ export interface BatchingSettings {
   maxDelayMs: number;
 }
 
+/** Modelport's bounds on the work of one request (absent: the scoring server's defaults). */
+export interface RequestLimits {
+  maxRowsPerRequest?: number;
+  maxTensorBytes?: number;
+  maxImagesPerRequest?: number;
+}
+
+/** What the service record keeps of the limits: the request bounds, and concurrency only when the file sets it. */
+export interface ServiceLimits extends RequestLimits {
+  maxConcurrentRequests?: number;
+  maxQueueWaitMs?: number;
+}
+
 export interface DockerSettings {
   baseImage?: string;
   imageName?: string;
@@ -75,6 +88,7 @@ export interface DeploymentConfigJson {
   maxQueueWaitMs?: number;
   corsOrigins?: string[];
   batching?: Partial<BatchingSettings>;
+  limits?: RequestLimits;
   docker?: Partial<DockerSettings>;
   location?: string;
   dnsNameLabel?: string;
@@ -124,6 +138,11 @@ export interface DeploymentConfigBase {
   maxQueueWaitMs: number;
   corsOrigins: string[];
   batching: BatchingSettings;
+  /**
+   * The limits the instance enforces. maxConcurrentRequestsPerContainer is enforced only when the file sets it:
+   * Azure's default of 1 (sized for its scheduler) would serialise every request and defeat batching locally.
+   */
+  limits: ServiceLimits;
 }
 
 export interface LocalDeploymentConfig extends DeploymentConfigBase {
@@ -217,6 +236,12 @@ function ruleIssues(doc: ConfigDocument<DeploymentConfigJson>, computeType: Comp
       issues.push(issueAtKey(doc, `/${field}`, `/${field} applies only when computeType is ${quotedList(types)} (this file says "${computeType}")`));
     }
   }
+  if (json.appInsightsEnabled === true && (computeType === 'local' || computeType === 'docker')) {
+    issues.push(issueAtValue(doc, '/appInsightsEnabled', '/appInsightsEnabled: Application Insights is not available in Modelport; remove the field or set it to false (the service log has one line per request)'));
+  }
+  if (json.maxQueueWaitMs !== undefined && json.maxConcurrentRequestsPerContainer === undefined) {
+    issues.push(issueAtKey(doc, '/maxQueueWaitMs', '/maxQueueWaitMs applies only with /maxConcurrentRequestsPerContainer (requests wait for a slot only when their number is limited)'));
+  }
   if (json.authEnabled === true && json.tokenAuthEnabled === true) {
     issues.push(issueAtValue(doc, '/tokenAuthEnabled', '/tokenAuthEnabled and /authEnabled cannot both be true: choose key or token authentication'));
   }
@@ -263,6 +288,12 @@ function baseOf(json: DeploymentConfigJson, computeType: ComputeType, baseDir: s
     maxQueueWaitMs: json.maxQueueWaitMs ?? d.maxQueueWaitMs,
     corsOrigins: [...(json.corsOrigins ?? [])],
     batching: { ...d.batching, ...json.batching },
+    limits: {
+      ...json.limits,
+      ...(json.maxConcurrentRequestsPerContainer !== undefined
+        ? { maxConcurrentRequests: json.maxConcurrentRequestsPerContainer, maxQueueWaitMs: json.maxQueueWaitMs ?? d.maxQueueWaitMs }
+        : {}),
+    },
   };
 }
 

@@ -22,6 +22,28 @@ export interface EnvironmentFileJson {
   inferencingStackVersion?: unknown;
 }
 
+/** Azure's environment `python` section, in the SDK's snake_case or the JSON's camelCase. */
+interface AzurePythonSection {
+  conda_dependencies_file?: unknown;
+  condaDependenciesFile?: unknown;
+  interpreter_path?: unknown;
+  interpreterPath?: unknown;
+  user_managed_dependencies?: unknown;
+  userManagedDependencies?: unknown;
+}
+
+export function pythonSectionOf(python: unknown): { condaFile: string | undefined; interpreter: string | undefined } {
+  if (typeof python !== 'object' || python === null) return { condaFile: undefined, interpreter: undefined };
+  const p = python as AzurePythonSection;
+  const condaFile = p.conda_dependencies_file ?? p.condaDependenciesFile;
+  const interpreter = p.interpreter_path ?? p.interpreterPath;
+  const userManaged = p.user_managed_dependencies ?? p.userManagedDependencies;
+  return {
+    condaFile: typeof condaFile === 'string' && condaFile !== '' ? condaFile : undefined,
+    interpreter: userManaged === true && typeof interpreter === 'string' && interpreter !== '' ? interpreter : undefined,
+  };
+}
+
 /** The environment ready to use: name settled, Azure's `environmentVariables` merged into `variables`. */
 export interface EnvironmentSpec {
   name: string;
@@ -31,6 +53,8 @@ export interface EnvironmentSpec {
   node: string | undefined;
   dependencies: Record<string, string>;
   variables: Record<string, string>;
+  /** Azure's python section, as far as a score.py uses it (conda file and user-managed interpreter, as written). */
+  python: { condaFile: string | undefined; interpreter: string | undefined };
 }
 
 export function normaliseEnvironment(json: EnvironmentFileJson, defaultName: string): EnvironmentSpec {
@@ -41,6 +65,7 @@ export function normaliseEnvironment(json: EnvironmentFileJson, defaultName: str
     node: json.node,
     dependencies: { ...json.dependencies },
     variables: { ...json.environmentVariables, ...json.variables },
+    python: pythonSectionOf(json.python),
   };
 }
 

@@ -1,16 +1,17 @@
 // inferenceconfig.json: the entry script, the folder shipped with it and its environment.
 // Shape and documentation: schemas/inferenceconfig.schema.json (Azure ML CLI v1 field names).
-import { extname, isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { entryScriptLanguage, nodeEntryExtensions } from '../entryScriptFiles';
 import { throwIfIssues, type ConfigIssue } from './configIssue';
 import { issueAtValue, readConfigDocument, type ConfigDocument, type ConfigSource } from './configDocument';
-import { normaliseEnvironment, type EnvironmentFileJson, type EnvironmentSpec } from './environmentFile';
+import { normaliseEnvironment, pythonSectionOf, type EnvironmentFileJson, type EnvironmentSpec } from './environmentFile';
 
 /** The file as written (valid against the schema). */
 export interface InferenceConfigJson {
   $schema?: string;
   entryScript: string;
   sourceDirectory?: string | null;
-  runtime?: 'node';
+  runtime?: 'node' | 'python';
   environmentFile?: string;
   environment?: EnvironmentFileJson;
   description?: string | null;
@@ -28,7 +29,15 @@ export interface InferenceConfig {
   sourceDirectory: string;
   /** Absolute; always inside `sourceDirectory`. */
   entryScript: string;
-  runtime: 'node';
+  /** `python` for a score.py (Azure's runtime); `node` for JavaScript and TypeScript. */
+  runtime: 'node' | 'python';
+  /**
+   * The Python runtime's environment file (a conda env.yml or a requirements.txt), absolute: `condaFile`, or the
+   * environment's `python.conda_dependencies_file` (Azure's two ways of naming it).
+   */
+  pythonEnvironmentFile: string | undefined;
+  /** The environment's `python.interpreterPath` with `userManagedDependencies: true`: an existing Python to use as it is. */
+  pythonInterpreter: string | undefined;
   /** Absolute path of the environment file, when the config names one. */
   environmentFile: string | undefined;
   /**
@@ -42,8 +51,6 @@ export interface InferenceConfig {
   extraDockerfileSteps: string | undefined;
 }
 
-/** What Node.js (with tsx for TypeScript) can load as an entry script. */
-export const entryScriptExtensions = ['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts'] as const;
 
 function isInside(folder: string, path: string): boolean {
   const rel = relative(folder, path);
@@ -58,8 +65,21 @@ export function normaliseInferenceConfig(doc: ConfigDocument<InferenceConfigJson
   const entryScript = resolve(sourceDirectory, json.entryScript);
   if (!isInside(sourceDirectory, entryScript)) {
     issues.push(issueAtValue(doc, '/entryScript', `/entryScript must be inside sourceDirectory (${sourceDirectory}), since only that folder is shipped with the service`));
-  } else if (!(entryScriptExtensions as readonly string[]).includes(extname(entryScript).toLowerCase())) {
-    issues.push(issueAtValue(doc, '/entryScript', `/entryScript must be a JavaScript or TypeScript file (${entryScriptExtensions.join(', ')}); Modelport does not run Python scoring scripts`));
+  }
+  const language = entryScriptLanguage(entryScript);
+  const isPython = language === 'python';
+  const runtime = json.runtime ?? (isPython ? 'python' : 'node');
+  if (runtime === 'python' && !isPython) {
+    issues.push(issueAtValue(doc, '/entryScript', `/entryScript must be a Python file (.py) when /runtime is "python"`));
+  } else if (runtime === 'node' && isPython) {
+    issues.push(issueAtValue(doc, '/runtime', `/runtime is "node" but /entryScript is a Python file: set "runtime": "python" or remove /runtime`));
+  } else if (language === undefined) {
+    issues.push(issueAtValue(doc, '/entryScript', `/entryScript must be a Python file (.py) or a JavaScript or TypeScript file (${nodeEntryExtensions.join(', ')})`));
+  }
+  const section = pythonSectionOf(json.environment?.python);
+  const condaFile = json.condaFile ?? section.condaFile;
+  if (json.condaFile && section.condaFile && json.condaFile !== section.condaFile) {
+    issues.push(issueAtValue(doc, '/condaFile', `/condaFile and /environment/python/conda_dependencies_file name different files: keep one of them`));
   }
   if (json.environment !== undefined && json.environmentFile !== undefined) {
     issues.push(issueAtValue(doc, '/environmentFile', '/environmentFile cannot be used together with /environment: keep one of them'));
@@ -68,7 +88,9 @@ export function normaliseInferenceConfig(doc: ConfigDocument<InferenceConfigJson
   return {
     sourceDirectory,
     entryScript,
-    runtime: json.runtime ?? 'node',
+    runtime,
+    pythonEnvironmentFile: runtime === 'python' && condaFile ? resolve(sourceDirectory, condaFile) : undefined,
+    pythonInterpreter: runtime === 'python' ? section.interpreter : undefined,
     environmentFile: json.environmentFile === undefined ? undefined : resolve(sourceDirectory, json.environmentFile),
     environment: json.environment === undefined ? undefined : normaliseEnvironment(json.environment, 'inline'),
     description: json.description ?? undefined,

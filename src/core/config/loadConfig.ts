@@ -59,11 +59,18 @@ export async function loadInferenceConfig(path: string): Promise<InferenceConfig
     await expectFile(doc, '/entryScript', config.entryScript, issues);
     await expectFile(doc, '/environmentFile', config.environmentFile, issues);
     await expectFile(doc, '/extraDockerfileSteps', config.extraDockerfileSteps, issues);
+    await expectFile(doc, doc.value.condaFile ? '/condaFile' : '/environment/python/conda_dependencies_file', config.pythonEnvironmentFile, issues);
   }
   throwIfIssues(source.fileLabel, source.file, issues);
   if (config.environmentFile === undefined) return config;
   const envLabel = labelFor(source, config.environmentFile);
   const environment = parseEnvironmentSource(await readSource(config.environmentFile, envLabel, 'Environment file'));
+  // An environment file's Azure python section names the score.py's conda file and interpreter too.
+  if (config.runtime === 'python') {
+    const condaFile = config.pythonEnvironmentFile ?? (environment.python.condaFile ? resolve(config.sourceDirectory, environment.python.condaFile) : undefined);
+    if (condaFile && (await kindOf(condaFile)) !== 'file') throw new ConfigError(`${envLabel}: python.conda_dependencies_file: file not found: ${condaFile}`, config.environmentFile);
+    return { ...config, environment, pythonEnvironmentFile: condaFile, pythonInterpreter: config.pythonInterpreter ?? environment.python.interpreter };
+  }
   return { ...config, environment };
 }
 

@@ -29,8 +29,11 @@ export interface BuildContextRequest {
   generation: number;
   baseImage: string;
   runtime: RuntimePackage;
-  /** The bundled server (dist/cli.js) and, when there is one, its source map. */
-  serverBundle: { source: string; sourceMap: string | undefined };
+  /**
+   * The bundled server (dist/cli.js), its source map when there is one, and the files it reads beside itself
+   * (`swagger-ui/…`, the API page's assets), each by its path under the server folder.
+   */
+  serverBundle: { source: string; sourceMap: string | undefined; assets?: ReadonlyArray<{ path: string; source: string }> };
   models: readonly ContextModel[];
   /** The entry script's folder (shipped whole) and the script's path inside it. */
   source: { files: ReadonlyArray<{ path: string; source: string }>; entryScript: string } | undefined;
@@ -39,7 +42,19 @@ export interface BuildContextRequest {
   corsOrigins: readonly string[];
   /** The environment file's variables (never credentials: those are passed at `docker run`). */
   variables: Readonly<Record<string, string>>;
+  /** A score.py: Debian's python3 in the image, Modelport's worker, and the environment's wheels (when it has one). */
+  python?: PythonImage;
 }
+
+export interface PythonImage {
+  /** Modelport's python/ folder (worker and stand-in packages), relative paths under server/python. */
+  assets: ReadonlyArray<{ path: string; source: string }>;
+  /** The environment's wheels and requirements.txt, downloaded on the host; `key` names the layer. */
+  wheelhouse: { key: string; files: ReadonlyArray<{ path: string; source: string }> } | undefined;
+  workers: number | undefined;
+}
+
+export const pythonEnvDir = '/opt/modelport-env';
 
 export interface BuildContextPlan {
   dockerfile: string;
@@ -75,6 +90,10 @@ export function planBuildContext(req: BuildContextRequest): BuildContextPlan {
   if (req.runtime.packageLock !== undefined) files.push({ path: 'package-lock.json', content: req.runtime.packageLock });
   files.push({ path: 'server/cli.js', source: req.serverBundle.source });
   if (req.serverBundle.sourceMap) files.push({ path: 'server/cli.js.map', source: req.serverBundle.sourceMap });
+  for (const asset of req.serverBundle.assets ?? []) files.push({ path: posix.join('server', asset.path), source: asset.source });
+  const py = req.python;
+  if (py) for (const f of py.assets) files.push({ path: posix.join('server', 'python', f.path), source: f.source });
+  if (py?.wheelhouse) for (const f of py.wheelhouse.files) files.push({ path: posix.join('python-env', f.path), source: f.source });
   for (const m of [...req.models].sort((a, b) => a.name.localeCompare(b.name) || a.version - b.version)) {
     for (const f of m.files) files.push({ path: posix.join('azureml-models', m.name, String(m.version), f.path), source: f.source });
   }
@@ -92,7 +111,17 @@ export function planBuildContext(req: BuildContextRequest): BuildContextPlan {
     MODELPORT_AUTH_MODE: req.authMode,
     SCORING_TIMEOUT_MS: String(req.timeoutMs),
   });
-  if (req.models.length > 0) env.AZUREML_MODEL_DIR = modelsDir;
+  if (req.models.length > 0) {
+    // A score.py sees Azure's AZUREML_MODEL_DIR: the version folder of its only model, or azureml-models for several.
+    const only = req.models.length === 1 ? req.models[0] : undefined;
+    env.AZUREML_MODEL_DIR = py && only ? posix.join(modelsDir, only.name, String(only.version)) : modelsDir;
+  }
+  if (py) {
+    env.AML_APP_ROOT = appDir;
+    env.MODELPORT_PYTHON = py.wheelhouse ? `${pythonEnvDir}/bin/python` : 'python3';
+    env.PYTHONDONTWRITEBYTECODE = '1';
+    if (py.workers !== undefined) env.WORKER_COUNT = String(py.workers);
+  }
   if (entryScriptInImage) {
     env.AZUREML_ENTRY_SCRIPT = entryScriptInImage;
     env.AZUREML_SOURCE_DIRECTORY = sourceDir;
@@ -113,6 +142,8 @@ export function planBuildContext(req: BuildContextRequest): BuildContextPlan {
     '# 1. The runtime dependencies (onnxruntime-node, sharp, esbuild, the environment file\'s packages).',
     `COPY ${lockFiles} ./`,
     `RUN ${req.runtime.installCommand.join(' ')} && ${pruneOnnxruntime} && npm cache clean --force`,
+    // After npm: installing Debian's ca-certificates (a python3 dependency) rewrites the base image's CA bundle.
+    ...pythonLayers(py),
     '',
     '# 2. The scoring server (Modelport\'s bundled CLI).',
     `COPY server/ ${serverDir}/`,
@@ -131,4 +162,23 @@ export function planBuildContext(req: BuildContextRequest): BuildContextPlan {
     '',
   );
   return { dockerfile: d.join('\n'), files, env, entryScriptInImage };
+}
+
+/** Python for a score.py: Debian's python3, then the environment in a layer keyed by its content hash. */
+function pythonLayers(py: PythonImage | undefined): string[] {
+  if (!py) return [];
+  const lines = [
+    '',
+    "# 1b. Python for the score.py: Debian's python3 (3.11 in node:20-slim), then its environment, installed from wheels",
+    '#    resolved on the build machine with its own pip configuration (image builds need no package index).',
+    'RUN apt-get update && apt-get install -y --no-install-recommends python3 python3-venv && rm -rf /var/lib/apt/lists/*',
+  ];
+  if (py.wheelhouse) {
+    const src = `/opt/modelport-env-src-${py.wheelhouse.key}`;
+    lines.push(
+      `COPY python-env/ ${src}/`,
+      `RUN python3 -m venv ${pythonEnvDir} && ${pythonEnvDir}/bin/python -m pip install --no-cache-dir --disable-pip-version-check --no-index --find-links ${src} -r ${src}/requirements.txt`,
+    );
+  }
+  return lines;
 }

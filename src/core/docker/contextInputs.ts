@@ -1,11 +1,13 @@
 // Gathers what a service's image is built from (the record, its registered models, the entry script's folder,
 // Modelport's bundled server and lockfile) into a BuildContextRequest, then writes a planned context to a folder.
 import { chmod, copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { planAzureModelFiles } from '../python/azureModelLayout';
+import { isPythonEntryScript } from '../python/preparePython';
 import { ConfigError } from '../errors';
 import type { ModelRegistry } from '../registry/modelRegistry';
 import { imageSettingsOf, type ServiceRecord } from '../services/serviceRecord';
-import { defaultBaseImage, planBuildContext, type BuildContextPlan, type BuildContextRequest, type ContextModel } from './buildContext';
+import { defaultBaseImage, planBuildContext, type BuildContextPlan, type BuildContextRequest, type ContextModel, type PythonImage } from './buildContext';
 import { planRuntimePackage, planRuntimePackageFromVersions, runtimePackages, type RuntimePackage } from './runtimePackage';
 
 /** Folders never shipped from an entry script's folder. */
@@ -43,11 +45,23 @@ export async function runtimePackageFor(cliPath: string, extraDependencies: Read
   return planRuntimePackageFromVersions(versions, extraDependencies);
 }
 
+/** What the server reads beside its bundle: the API page's Swagger UI files (dist/swagger-ui/), when built. */
+async function serverAssets(cliPath: string): Promise<Array<{ path: string; source: string }>> {
+  const dir = join(dirname(cliPath), 'swagger-ui');
+  const names = await readdir(dir).catch(() => [] as string[]);
+  return names.sort().map((name) => ({ path: `swagger-ui/${name}`, source: join(dir, name) }));
+}
+
 export async function buildContextRequest(record: ServiceRecord, registry: Pick<ModelRegistry, 'get'>, cliPath: string): Promise<BuildContextRequest> {
   const models: ContextModel[] = [];
+  const python = isPythonEntryScript(record.entryScript);
   for (const ref of record.models) {
     const m = await registry.get(ref);
-    models.push({ name: m.name, version: m.version, files: m.files.map((f) => ({ path: f.path, source: join(m.path, ...f.path.split('/')) })) });
+    // A score.py finds each model as Azure lays it out: the registered file or folder under its original name.
+    const files = python
+      ? planAzureModelFiles([m]).map((f) => ({ path: f.path.split('/').slice(3).join('/'), source: f.source }))
+      : m.files.map((f) => ({ path: f.path, source: join(m.path, ...f.path.split('/')) }));
+    models.push({ name: m.name, version: m.version, files });
   }
   let source: BuildContextRequest['source'];
   if (record.entryScript) {
@@ -66,14 +80,24 @@ export async function buildContextRequest(record: ServiceRecord, registry: Pick<
     generation: record.generation,
     baseImage: imageSettingsOf(record).baseImage ?? defaultBaseImage,
     runtime: await runtimePackageFor(cliPath, record.environment?.dependencies ?? {}),
-    serverBundle: { source: cliPath, sourceMap: hasMap ? map : undefined },
+    serverBundle: { source: cliPath, sourceMap: hasMap ? map : undefined, assets: await serverAssets(cliPath) },
     models,
     source,
     authMode: record.authMode,
     timeoutMs: record.timeoutMs,
     corsOrigins: record.corsOrigins,
     variables: record.environment?.variables ?? {},
+    ...(python ? { python: await pythonImage(record, cliPath) } : {}),
   };
+}
+
+async function pythonImage(record: ServiceRecord, cliPath: string): Promise<PythonImage> {
+  const assetsDir = join(dirname(cliPath), 'python');
+  const assets = (await listFiles(assetsDir).catch(() => [])).filter((f) => !f.path.endsWith('.pyc'));
+  if (assets.length === 0) throw new ConfigError(`Modelport's Python worker is missing from ${assetsDir}; rebuild (npm run build) or reinstall Modelport.`);
+  const wheelDir = record.python?.wheelhouse;
+  const wheelhouse = wheelDir ? { key: basename(wheelDir), files: (await listFiles(wheelDir)).filter((f) => !f.path.startsWith('modelport-')) } : undefined;
+  return { assets, wheelhouse, workers: record.python?.workers };
 }
 
 /**

@@ -170,10 +170,20 @@ function describeValue(value: unknown): string {
 
 function elementWriter(type: OnnxElementType, out: TypedArray | string[]): ElementWriter {
   switch (type) {
-    case 'float32':
+    case 'float32': {
+      // Finite doubles narrow to float32 by IEEE rounding; one beyond float32's range would become ±Infinity,
+      // which the caller did not send: that is the caller's error (400), not a value to run the model on.
+      const a = out as Float32Array;
+      return (v, i) => {
+        if (!Number.isFinite(v)) return 'a finite number';
+        const f = Math.fround(v as number);
+        if (!Number.isFinite(f)) return 'a number float32 can hold (magnitude at most 3.4028235e38)';
+        a[i] = f;
+        return undefined;
+      };
+    }
     case 'float64': {
-      // Finite doubles narrow to float32 by IEEE rounding (overflow gives ±Infinity), as numpy and Triton do.
-      const a = out as Float32Array | Float64Array;
+      const a = out as Float64Array;
       return (v, i) => {
         if (!Number.isFinite(v)) return 'a finite number';
         a[i] = v as number;
@@ -184,6 +194,7 @@ function elementWriter(type: OnnxElementType, out: TypedArray | string[]): Eleme
       const a = out as Uint16Array;
       return (v, i) => {
         if (!Number.isFinite(v)) return 'a finite number';
+        if (Math.abs(v as number) >= 65520) return 'a number float16 can hold (magnitude below 65520)';
         a[i] = floatToHalfBits(v as number);
         return undefined;
       };

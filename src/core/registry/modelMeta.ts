@@ -44,6 +44,11 @@ export const modelMetaSchema = z.object({
   signature: signatureSchema.optional(),
   /** Why an ONNX model has no signature (an input type the signature cannot express). */
   signatureProblem: z.string().optional(),
+  /**
+   * What was registered: a file or a folder, under its original name. Services lay models out as Azure ML does,
+   * azureml-models/<name>/<version>/<this name>. Absent in versions registered before it was recorded.
+   */
+  source: z.object({ kind: z.enum(['file', 'folder']), name: z.string().min(1) }).optional(),
 });
 
 export type ModelMeta = z.infer<typeof modelMetaSchema>;

@@ -2,7 +2,7 @@
 // of Azure ML's `Model.register` / `Model(ws, name, version)` / `Model.get_model_path`.
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { copyFileHashed } from '../fs/copyHashed';
 import { BadRequestError, CancelledError, ConfigError, ConflictError, NotFoundError } from '../errors';
 import { readSignature, UnsupportedSignatureError } from '../onnx/readSignature';
@@ -97,6 +97,7 @@ export class ModelRegistry {
         createdTime: new Date().toISOString(),
         ...(modelFile ? { modelFile } : {}),
         ...signature,
+        source: { kind: source.kind, name: basename(resolve(options.source)) },
       });
       return toRegistered(meta, dir);
     } catch (err) {

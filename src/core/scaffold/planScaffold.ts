@@ -6,13 +6,17 @@ import type { DeploymentConfigJson } from '../config/deploymentConfig';
 import type { EnvironmentFileJson } from '../config/environmentFile';
 import type { InferenceConfigJson } from '../config/inferenceConfig';
 import { entryScriptText } from './entryScripts';
+import { condaEnvironmentText, pythonOnnxScript, pythonPickleScript } from './pythonEntryScripts';
 import type { PlannedFile, ScaffoldKind, ScaffoldRequest } from './scaffoldRequest';
+import { entryScriptLanguage } from '../entryScriptFiles';
 
 export const defaultFileNames: Record<ScaffoldKind, string> = {
   'entry-script-ts': 'score.ts',
   'entry-script-js': 'score.js',
   'entry-script-raw-image': 'score.ts',
+  'entry-script-py': 'score.py',
   environment: 'environment.json',
+  'conda-environment': 'env.yml',
   'inference-config': 'inferenceconfig.json',
   'deployment-config': 'deploymentconfig.json',
 };
@@ -33,8 +37,19 @@ function environmentJson(request: ScaffoldRequest, fileName: string): Environmen
 }
 
 function inferenceJson(request: ScaffoldRequest): InferenceConfigJson {
+  const entryScript = request.entryScript ?? defaultFileNames['entry-script-ts'];
+  if (/\.py$/i.test(entryScript)) {
+    // Azure's shape for a score.py: its conda env.yml (or requirements.txt) is the condaFile.
+    return {
+      entryScript,
+      sourceDirectory: '.',
+      runtime: 'python',
+      ...(request.environmentFile !== undefined ? { condaFile: request.environmentFile } : {}),
+      description: request.model ? `Serves model ${request.model.name}` : 'Serves a model through score.py',
+    };
+  }
   return {
-    entryScript: request.entryScript ?? defaultFileNames['entry-script-ts'],
+    entryScript,
     sourceDirectory: '.',
     runtime: 'node',
     ...(request.environmentFile !== undefined ? { environmentFile: request.environmentFile } : {}),
@@ -71,13 +86,22 @@ export function planScaffold(request: ScaffoldRequest): PlannedFile[] {
     case 'entry-script-raw-image': {
       const ext = extname(fileName).toLowerCase();
       const wantTs = request.kind !== 'entry-script-js';
-      if (wantTs ? !['.ts', '.mts', '.cts'].includes(ext) : !['.js', '.cjs'].includes(ext)) {
+      // The JavaScript scaffold is CommonJS, which an .mjs file would not be.
+      if (wantTs ? entryScriptLanguage(fileName) !== 'typescript' : !['.js', '.cjs'].includes(ext)) {
         throw new BadRequestError(`${fileName}: a ${wantTs ? 'TypeScript entry script ends in .ts' : 'JavaScript entry script ends in .js or .cjs'}.`);
       }
       return [{ path, content: entryScriptText(request.kind, request.model, fileName) }];
     }
+    case 'entry-script-py': {
+      if (extname(fileName).toLowerCase() !== '.py') throw new BadRequestError(`${fileName}: a Python entry script ends in .py.`);
+      return [{ path, content: request.model?.signature ? pythonOnnxScript(request.model) : pythonPickleScript(request.model) }];
+    }
     case 'environment':
       return [{ path, content: json(environmentJson(request, fileName)) }];
+    case 'conda-environment': {
+      if (!['.yml', '.yaml'].includes(extname(fileName).toLowerCase())) throw new BadRequestError(`${fileName}: a conda environment file ends in .yml or .yaml.`);
+      return [{ path, content: condaEnvironmentText(request.environmentName ?? basename(fileName, extname(fileName)), request.model?.signature !== undefined) }];
+    }
     case 'inference-config':
       return [{ path, content: json(inferenceJson(request)) }];
     case 'deployment-config':

@@ -7,7 +7,9 @@ export type ScaffoldKind =
   | 'entry-script-ts'
   | 'entry-script-js'
   | 'entry-script-raw-image'
+  | 'entry-script-py'
   | 'environment'
+  | 'conda-environment'
   | 'inference-config'
   | 'deployment-config';
 
@@ -15,7 +17,9 @@ export const scaffoldKinds: readonly ScaffoldKind[] = [
   'entry-script-ts',
   'entry-script-js',
   'entry-script-raw-image',
+  'entry-script-py',
   'environment',
+  'conda-environment',
   'inference-config',
   'deployment-config',
 ];

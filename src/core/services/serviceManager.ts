@@ -6,9 +6,12 @@ import { generateKey, signToken, tokenLifetimeMs } from '../auth/credentials';
 import { loadDeploymentConfig, loadInferenceConfig } from '../config/loadConfig';
 import { deploymentDefaults, type DeploymentConfig } from '../config/deploymentConfig';
 import { BadRequestError, ConfigError, ConflictError, errorMessage } from '../errors';
+import { isProcessAlive } from '../fs/processAlive';
 import type { ModelRegistry } from '../registry/modelRegistry';
+import { isPythonEntryScript, preparePython } from '../python/preparePython';
+import { refuseUnservableModels } from './servableModels';
 import type { ServiceRecord, TargetKind } from './serviceRecord';
-import { ServiceStore, publicKeys, servicesUsing, validateServiceName, type StoredKeys } from './serviceStore';
+import { ServiceExistsError, ServiceStore, publicKeys, servicesUsing, validateServiceName, type StoredKeys } from './serviceStore';
 import type { DeploymentTarget, ScaleRequest, TargetContext, TargetFactories, TargetRequest, TargetStatus } from './target';
 import type {
   ComputeType,
@@ -34,7 +37,13 @@ interface CommonSettings {
   debug: boolean;
   batching: ServiceRecord['batching'];
   environment: ServiceRecord['environment'];
+  python: ServiceRecord['python'];
+  tls: ServiceRecord['tls'];
+  limits: ServiceRecord['limits'];
 }
+
+/** An update still pending after this long was abandoned, whatever its pid says. */
+const abandonedAfterMs = 60 * 60 * 1000;
 
 /** How long a listing waits for one target's answer about one service. */
 const defaultStatusTimeoutMs = 10_000;
@@ -90,6 +99,9 @@ export class ServiceManager implements ServiceLifecycle {
       s.sourceDir = ic.sourceDirectory;
       s.environment = ic.environment ? { dependencies: ic.environment.dependencies, variables: ic.environment.variables } : undefined;
       baseImage = ic.baseImage;
+      if (ic.runtime === 'python') {
+        s.python = { ...s.python, environmentFile: ic.pythonEnvironmentFile, interpreter: ic.pythonInterpreter };
+      }
     }
     if (req.deploymentConfigPath) {
       config = await loadDeploymentConfig(req.deploymentConfigPath);
@@ -99,6 +111,8 @@ export class ServiceManager implements ServiceLifecycle {
       s.timeoutMs = config.scoringTimeoutMs;
       s.configKeys = config.keys;
       s.batching = config.batching;
+      s.tls = config.sslEnabled && config.sslCertificate && config.sslKey ? { certificate: config.sslCertificate, key: config.sslKey } : undefined;
+      s.limits = Object.keys(config.limits).length > 0 ? config.limits : undefined;
     }
     if (req.debug !== undefined) s.debug = req.debug;
     if (req.computeType) s.computeType = req.computeType;
@@ -107,6 +121,10 @@ export class ServiceManager implements ServiceLifecycle {
     if (req.authMode) s.authMode = req.authMode;
     if (req.corsOrigins) s.corsOrigins = req.corsOrigins;
     if (req.timeoutMs !== undefined) s.timeoutMs = req.timeoutMs;
+    if (req.environmentFile !== undefined) s.python = { ...s.python, environmentFile: req.environmentFile };
+    if (req.python !== undefined) s.python = { ...s.python, interpreter: req.python };
+    if (req.workers !== undefined) s.python = { ...s.python, workers: req.workers };
+    if (!isPythonEntryScript(s.entryScript)) s.python = undefined;
     const target: TargetRequest = {
       name: req.name,
       config,
@@ -116,6 +134,16 @@ export class ServiceManager implements ServiceLifecycle {
       ...(req.kubernetes !== undefined ? { kubernetes: req.kubernetes } : {}),
     };
     return { common: s, target };
+  }
+
+  /** A score.py's interpreter (or image wheels) prepared, and its imports checked, before anything starts. */
+  private async pythonFor(kind: string, common: CommonSettings, options: LifecycleOptions): Promise<ServiceRecord['python']> {
+    if (!common.entryScript || !isPythonEntryScript(common.entryScript)) return undefined;
+    return preparePython({ kind }, { entryScript: common.entryScript, sourceDir: common.sourceDir, python: common.python }, {
+      workspaceDir: this.context.registry.workspaceDir,
+      onProgress: options.onProgress,
+      signal: options.signal,
+    });
   }
 
   private newKeys(configKeys: CommonSettings['configKeys']): StoredKeys {
@@ -139,6 +167,9 @@ export class ServiceManager implements ServiceLifecycle {
       debug: false,
       batching: undefined,
       environment: undefined,
+      python: undefined,
+      tls: undefined,
+      limits: undefined,
     });
     const target = await this.target(common.computeType);
     const targetSettings = target.settings(targetRequest, undefined);
@@ -146,7 +177,9 @@ export class ServiceManager implements ServiceLifecycle {
     if (models.length === 0 && !common.entryScript) {
       throw new BadRequestError('Nothing to deploy: name at least one registered model, or an entry script (inference config).');
     }
-    await this.store.create(name);
+    if (!req.overwrite && (await this.store.exists(name))) throw new ServiceExistsError(name);
+    if (!common.entryScript) await refuseUnservableModels(this.context.registry, models);
+    const python = await this.pythonFor(target.kind, common, options);
     const now = new Date().toISOString();
     const record: ServiceRecord = {
       name,
@@ -164,8 +197,17 @@ export class ServiceManager implements ServiceLifecycle {
       ...(common.debug ? { debug: true } : {}),
       ...(common.batching ? { batching: common.batching } : {}),
       ...(common.environment ? { environment: common.environment } : {}),
+      ...(python ? { python } : {}),
+      ...(common.tls ? { tls: common.tls } : {}),
+      ...(common.limits ? { limits: common.limits } : {}),
       target: targetSettings,
     };
+    await target.preflight?.(record);
+    if (req.overwrite && (await this.store.exists(name))) {
+      options.onProgress?.(`Replacing service '${name}': stopping and removing the one deployed now`);
+      await this.delete(name, options);
+    }
+    await this.store.create(name);
     const keys = this.newKeys(common.configKeys);
     try {
       await this.store.writeKeys(name, keys);
@@ -181,7 +223,9 @@ export class ServiceManager implements ServiceLifecycle {
   }
 
   async update(name: string, changes: Partial<Omit<DeployRequest, 'name'>>, options: LifecycleOptions = {}): Promise<ServiceStatus> {
-    const current = await this.store.readRecord(name);
+    const current = await this.repair(await this.store.readRecord(name));
+    const inProgress = await this.store.readPending(name);
+    if (inProgress) throw new ConflictError(`Service '${name}' is being updated to generation ${inProgress.record.generation} (process ${inProgress.writerPid}). Wait for it to finish.`);
     const { common, target: targetRequest } = await this.settings({ ...changes, name }, {
       computeType: current.target.kind,
       entryScript: current.entryScript,
@@ -193,12 +237,17 @@ export class ServiceManager implements ServiceLifecycle {
       debug: current.debug ?? false,
       batching: current.batching,
       environment: current.environment,
+      python: current.python,
+      tls: current.tls,
+      limits: current.limits,
     });
     if (common.computeType !== current.target.kind) {
       throw new ConflictError(`Service '${name}' runs on '${current.target.kind}'; an update cannot move it to '${common.computeType}'. Deploy a new service instead.`);
     }
     const target = await this.target(current.target.kind);
     const models = changes.models ? await this.resolveModels(changes.models) : current.models;
+    if (!common.entryScript) await refuseUnservableModels(this.context.registry, models);
+    const python = await this.pythonFor(target.kind, common, options);
     const next: ServiceRecord = {
       ...current,
       models,
@@ -210,29 +259,62 @@ export class ServiceManager implements ServiceLifecycle {
       debug: common.debug || undefined,
       batching: common.batching,
       environment: common.environment,
+      python,
+      tls: common.tls,
+      limits: common.limits,
       target: target.settings(targetRequest, current.target),
       updatedTime: new Date().toISOString(),
       generation: current.generation + 1,
     };
     const keys = await this.store.readKeys(name);
-    await this.store.writeRecord(next);
+    // The record describes what serves: the next generation waits beside it (service.pending.json) until it
+    // serves, so an update that fails, or a CLI killed at any point, never leaves the record ahead of the service.
+    await this.store.writePending({ writerPid: process.pid, startedTime: new Date().toISOString(), record: next });
+    let done: ServiceRecord;
     try {
       if (await target.isRunning(current)) {
         await target.reload(next, keys, options);
+        done = next;
       } else {
         options.onProgress?.(`Service '${name}' is not running: starting it`);
         const started = await target.start(next, keys, options);
-        await this.store.writeRecord({ ...next, scoringUri: started.scoringUri, swaggerUri: started.swaggerUri, target: started.target ?? next.target });
+        done = { ...next, scoringUri: started.scoringUri, swaggerUri: started.swaggerUri, target: started.target ?? next.target };
       }
     } catch (err) {
-      // The record describes what runs: an update that did not take leaves the previous record.
-      await this.store.writeRecord({ ...current, generation: next.generation });
+      await this.store.removePending(name, next.generation);
       throw err;
     }
+    await this.store.writeRecord(done);
+    await this.store.removePending(name, next.generation);
     return this.get(name);
   }
 
-  private async statusOf(record: ServiceRecord, timeoutMs?: number): Promise<ServiceStatus> {
+  /**
+   * Finishes what an interrupted command left, from what the target says serves: a pending update whose process
+   * is gone becomes the record if its generation serves, and is dropped otherwise; a record that a killed deploy
+   * left without its endpoint gets it. Returns the record as it now is.
+   */
+  private async repair(record: ServiceRecord, known?: TargetStatus): Promise<ServiceRecord> {
+    const pending = await this.store.readPending(record.name);
+    // An update's process is gone (or so old that its pid may belong to another process now).
+    const abandoned = pending !== undefined && (!isProcessAlive(pending.writerPid) || Date.now() - Date.parse(pending.startedTime) > abandonedAfterMs);
+    if (!abandoned && record.scoringUri !== '') return record;
+    const status = known ?? (await (await this.target(record.target.kind)).status(record));
+    let repaired = record;
+    // Transitioning: the target is still moving (a host finishing an update its CLI no longer waits for).
+    if (pending && abandoned && status.state !== 'Transitioning') {
+      if (status.servingGeneration === pending.record.generation) repaired = { ...pending.record, scoringUri: pending.record.scoringUri || record.scoringUri, swaggerUri: pending.record.swaggerUri || record.swaggerUri };
+      await this.store.removePending(record.name, pending.record.generation);
+    }
+    if (repaired.scoringUri === '' && status.endpoint && status.state === 'Healthy') {
+      repaired = { ...repaired, scoringUri: status.endpoint.scoringUri, swaggerUri: status.endpoint.swaggerUri, target: status.endpoint.target ?? repaired.target };
+    }
+    if (repaired !== record) await this.store.writeRecord(repaired);
+    return repaired;
+  }
+
+  private async statusOf(stored: ServiceRecord, timeoutMs?: number): Promise<ServiceStatus> {
+    let record = stored;
     const target = await this.target(record.target.kind);
     let status: TargetStatus;
     if (timeoutMs === undefined) {
@@ -244,6 +326,9 @@ export class ServiceManager implements ServiceLifecycle {
       });
       status = await Promise.race([target.status(record), late]).finally(() => clearTimeout(timer));
     }
+    record = await this.repair(record, status);
+    const pending = await this.store.readPending(record.name);
+    if (pending && status.state === 'Healthy') status = { ...status, state: 'Transitioning', detail: `Updating to generation ${pending.record.generation}; generation ${record.generation} serves meanwhile.` };
     return {
       ...record,
       computeType: record.target.kind,
@@ -300,7 +385,26 @@ export class ServiceManager implements ServiceLifecycle {
     });
     if (record) await (await this.target(record.target.kind)).stop(record, options);
     await this.store.remove(name);
-    options.onProgress?.(`Deleted service '${name}'`);
+  }
+
+  async stop(name: string, options: LifecycleOptions = {}): Promise<ServiceStatus> {
+    const record = await this.store.readRecord(name);
+    const target = await this.target(record.target.kind);
+    if (await target.isRunning(record)) await target.stop(record, options);
+    else options.onProgress?.(`Service '${name}' is not running`);
+    return this.get(name);
+  }
+
+  async start(name: string, options: LifecycleOptions = {}): Promise<ServiceStatus> {
+    const record = await this.store.readRecord(name);
+    const target = await this.target(record.target.kind);
+    if (await target.isRunning(record)) {
+      options.onProgress?.(`Service '${name}' is already running`);
+      return this.get(name);
+    }
+    const started = await target.start(record, await this.store.readKeys(name), options);
+    await this.store.writeRecord({ ...record, scoringUri: started.scoringUri, swaggerUri: started.swaggerUri, target: started.target ?? record.target });
+    return this.get(name);
   }
 
   private async keysOf(name: string): Promise<{ record: ServiceRecord; keys: StoredKeys }> {

@@ -100,6 +100,33 @@ export const serviceRecordSchema = z.object({
   /** From the inference config's environment: packages for container images, variables for the instance. */
   environment: z.object({ dependencies: z.record(z.string(), z.string()), variables: z.record(z.string(), z.string()) }).optional(),
   batching: z.object({ enabled: z.boolean(), maxBatchSize: z.number().int().positive(), maxDelayMs: z.number().int().nonnegative() }).optional(),
+  /**
+   * The Python runtime of a score.py: the interpreter asked for (`--python`, a user-managed interpreterPath), the
+   * environment file (conda env.yml or requirements.txt), the worker count; and what the deployment prepared: the
+   * interpreter that runs it on this machine (an environment's python), the wheels a container image installs.
+   */
+  python: z
+    .object({
+      interpreter: z.string().optional(),
+      environmentFile: z.string().optional(),
+      workers: z.number().int().positive().optional(),
+      executable: z.string().optional(),
+      version: z.string().optional(),
+      wheelhouse: z.string().optional(),
+    })
+    .optional(),
+  /** deploymentconfig's sslEnabled: the PEM certificate and key files the service's port serves HTTPS with. */
+  tls: z.object({ certificate: z.string(), key: z.string() }).optional(),
+  /** The limits the scoring instance enforces (deploymentconfig and its Modelport fields); absent: the defaults. */
+  limits: z
+    .object({
+      maxConcurrentRequests: z.number().int().positive().optional(),
+      maxQueueWaitMs: z.number().int().nonnegative().optional(),
+      maxRowsPerRequest: z.number().int().positive().optional(),
+      maxTensorBytes: z.number().int().positive().optional(),
+      maxImagesPerRequest: z.number().int().positive().optional(),
+    })
+    .optional(),
   /** Where the service runs and what only that target needs. */
   target: targetSettingsSchema,
 });

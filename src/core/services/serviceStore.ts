@@ -1,8 +1,9 @@
 // Where services live in the workspace: services/<name>/ with the record (service.json), the credentials
 // (keys.json, owner-only), what the running host reports (host.json) and the log (service.log). Every file
 // is replaced atomically, so a reader never sees half of one.
-import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { secretsDirOf } from './secretsDir';
 import { z } from 'zod';
 import { writeFileAtomic } from '../fs/atomicWrite';
 import { BadRequestError, ConfigError, ConflictError, NotFoundError, errorMessage } from '../errors';
@@ -32,14 +33,28 @@ const hostStateSchema = z.object({
   /** The loopback port of the serving instance's Node inspector, when the service runs under it. */
   debugPort: z.number().int().optional(),
   updatedTime: z.string(),
+  /** The generation the host is starting beside the serving one, while it does. */
+  updating: z.number().int().optional(),
   /** The outcome of the most recent update the host was asked to make. */
   lastUpdate: z.object({ generation: z.number().int(), outcome: z.enum(['succeeded', 'failed']), reason: z.string().optional() }).optional(),
 });
+
+/** A change on its way: the record an update wants to reach, and the process making it. */
+const pendingSchema = z.object({ writerPid: z.number().int(), startedTime: z.string(), record: serviceRecordSchema });
+export type PendingRecord = z.output<typeof pendingSchema>;
 
 const keysSchema = z.object({ primaryKey: z.string(), secondaryKey: z.string(), tokenSecret: z.string() });
 
 export type HostState = z.output<typeof hostStateSchema>;
 export type StoredKeys = z.output<typeof keysSchema>;
+
+/** The name is taken: callers say how to update, replace (deploy --overwrite) or delete it. */
+export class ServiceExistsError extends ConflictError {
+  constructor(readonly service: string) {
+    super(`A service named '${service}' already exists.`);
+    this.name = 'ServiceExistsError';
+  }
+}
 
 export class ServiceStore {
   constructor(readonly workspaceDir: string) {}
@@ -56,11 +71,20 @@ export class ServiceStore {
   hostFile(name: string): string {
     return join(this.dir(name), 'host.json');
   }
+  /** Credentials live outside the workspace (secretsDir.ts), so committing the workspace never commits them. */
   keysFile(name: string): string {
+    return join(secretsDirOf(this.workspaceDir), 'services', name, 'keys.json');
+  }
+  /** Where Modelport 0.1 kept them, inside the workspace: moved out on first read. */
+  legacyKeysFile(name: string): string {
     return join(this.dir(name), 'keys.json');
   }
   logFile(name: string): string {
     return join(this.dir(name), 'service.log');
+  }
+  /** The record an update is moving to; service.json changes only once that generation serves. */
+  pendingFile(name: string): string {
+    return join(this.dir(name), 'service.pending.json');
   }
 
   async names(): Promise<string[]> {
@@ -79,10 +103,28 @@ export class ServiceStore {
     try {
       await mkdir(this.dir(name));
     } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && (await this.abandonedClaim(name))) {
+        await this.remove(name);
+        return this.create(name);
+      }
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-        throw new ConflictError(`A service named '${name}' already exists. Update it with 'modelport service update ${name}', or delete it first.`);
+        throw new ServiceExistsError(name);
       }
       throw err;
+    }
+  }
+
+  /**
+   * A folder without a record, older than a deploy needs to write one (milliseconds), was left by a deploy that
+   * was killed right after claiming the name: the name is free again.
+   */
+  private async abandonedClaim(name: string): Promise<boolean> {
+    try {
+      await stat(this.recordFile(name));
+      return false;
+    } catch {
+      const info = await stat(this.dir(name)).catch(() => undefined);
+      return info !== undefined && Date.now() - info.mtimeMs > 30_000;
     }
   }
 
@@ -116,7 +158,27 @@ export class ServiceStore {
   }
 
   async writeRecord(record: ServiceRecord): Promise<void> {
-    await writeFileAtomic(this.recordFile(record.name), JSON.stringify(record, null, 2) + '\n');
+    // Owner-only: the record holds the inference config's environment variables, which may be secrets.
+    await writeFileAtomic(this.recordFile(record.name), JSON.stringify(record, null, 2) + '\n', 0o600);
+  }
+
+  readPending(name: string): Promise<PendingRecord | undefined> {
+    return this.readJson(this.pendingFile(name), pendingSchema, 'pending update', (json) =>
+      typeof json === 'object' && json !== null && 'record' in json ? { ...json, record: migrateRecord((json as { record: unknown }).record) } : json,
+    ).catch((err: unknown) => {
+      // A damaged pending file describes nothing that runs: it is dropped, never trusted.
+      if (err instanceof ConfigError) return undefined;
+      throw err;
+    });
+  }
+
+  async writePending(pending: PendingRecord): Promise<void> {
+    await writeFileAtomic(this.pendingFile(pending.record.name), JSON.stringify(pending, null, 2) + '\n', 0o600);
+  }
+
+  async removePending(name: string, generation?: number): Promise<void> {
+    if (generation !== undefined && (await this.readPending(name))?.record.generation !== generation) return;
+    await rm(this.pendingFile(name), { force: true });
   }
 
   readHostState(name: string): Promise<HostState | undefined> {
@@ -128,18 +190,31 @@ export class ServiceStore {
   }
 
   async readKeys(name: string): Promise<StoredKeys> {
-    const keys = await this.readJson(this.keysFile(name), keysSchema, 'keys file');
+    let keys = await this.readJson(this.keysFile(name), keysSchema, 'keys file');
+    if (!keys) {
+      keys = await this.readJson(this.legacyKeysFile(name), keysSchema, 'keys file');
+      if (keys) {
+        await this.writeKeys(name, keys);
+        await rm(this.legacyKeysFile(name), { force: true });
+      }
+    }
     if (!keys) throw new NotFoundError(`Service '${name}' has no keys file.`);
     return keys;
   }
 
   /** Readable and writable by the owner alone. */
   async writeKeys(name: string, keys: StoredKeys): Promise<void> {
+    await mkdir(dirname(this.keysFile(name)), { recursive: true, mode: 0o700 });
     await writeFileAtomic(this.keysFile(name), JSON.stringify(keys, null, 2) + '\n', 0o600);
+  }
+
+  async exists(name: string): Promise<boolean> {
+    return (await this.names()).includes(name);
   }
 
   async remove(name: string): Promise<void> {
     await rm(this.dir(name), { recursive: true, force: true });
+    await rm(dirname(this.keysFile(name)), { recursive: true, force: true });
   }
 }
 

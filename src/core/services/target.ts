@@ -16,6 +16,10 @@ export interface TargetStatus {
   debugPort?: number;
   /** Targets with replicas: how many are ready of how many wanted. */
   replicas?: { ready: number; desired: number };
+  /** The record generation that is serving, when the target can tell: lets a later command finish an interrupted update. */
+  servingGeneration?: number;
+  /** Where the running service answers, when the target can tell: lets a later command finish an interrupted deploy. */
+  endpoint?: StartedService;
 }
 
 export interface StartedService {
@@ -63,6 +67,11 @@ export interface DeploymentTarget<K extends TargetKind = TargetKind> {
    * what an update cannot change on this target (the port of a running local service…).
    */
   settings(request: TargetRequest, current: TargetSettingsOf<K> | undefined): TargetSettingsOf<K>;
+  /**
+   * What can be checked before anything is created or changed (a free port, an engine that answers, a sign-in):
+   * a deploy that would fail there fails before it leaves a record behind.
+   */
+  preflight?(record: ServiceRecord): Promise<void>;
   /** Starts the service and resolves once it is Healthy; rejects with the reason and the log tail. */
   start(record: ServiceRecord, credentials: StoredKeys, options: LifecycleOptions): Promise<StartedService>;
   status(record: ServiceRecord): Promise<TargetStatus>;

@@ -29,6 +29,14 @@ export interface DeployRequest {
   debug?: boolean;
   /** The editor's modelport.docker.runArgs setting, for the docker target (the CLI reads MODELPORT_DOCKER_RUN_ARGS). */
   dockerRunArgs?: string[];
+  /** Replace a service of the same name (Azure's `overwrite=True`): it is stopped and removed first. */
+  overwrite?: boolean;
+  /** A score.py's environment file (conda env.yml or requirements.txt): wins over the inference config's condaFile. */
+  environmentFile?: string;
+  /** The Python that runs a score.py (without an environment file), or the base of its venv. */
+  python?: string;
+  /** Python worker processes (the reference server's WORKER_COUNT). */
+  workers?: number;
   /** Kubernetes shortcuts (flags, pickers) that win over deploymentconfig.json. */
   kubernetes?: KubernetesRequest;
 }
@@ -92,6 +100,10 @@ export interface ServiceLifecycle {
   /** The last `tail` lines, then (with `follow`) new lines as they come, until the signal aborts. */
   logs(name: string, options?: LogOptions): AsyncIterable<string>;
   delete(name: string, options?: LifecycleOptions): Promise<void>;
+  /** Stops the service where it runs and keeps its record, keys and log, so `start` brings it back as it was. */
+  stop(name: string, options?: LifecycleOptions): Promise<ServiceStatus>;
+  /** Starts a stopped service again, as its record describes it (same scoring URI). */
+  start(name: string, options?: LifecycleOptions): Promise<ServiceStatus>;
   keys(name: string): Promise<ServiceKeys>;
   regenerateKey(name: string, which: KeyName): Promise<ServiceKeys>;
   token(name: string): Promise<ServiceToken>;

@@ -1,6 +1,7 @@
 // Decoding a scoring request body the way the reference server words its errors, so clients that match on
 // those messages keep working.
 import { BadRequestError, errorMessage } from '../../core/errors';
+import { checkJsonShape } from './jsonShape';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -15,6 +16,7 @@ export function decodeUtf8(body: Buffer): string {
 export function parseJsonBody(body: Buffer): unknown {
   const text = decodeUtf8(body);
   if (text.trim() === '') throw new BadRequestError('POST body is empty. Expecting a JSON dictionary.');
+  checkJsonShape(text);
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
@@ -41,6 +43,7 @@ export function queryToJson(search: URLSearchParams): Record<string, unknown> {
 }
 
 function parseQueryValue(v: string): unknown {
+  checkJsonShape(v);
   try {
     return JSON.parse(v) as unknown;
   } catch {

@@ -66,14 +66,20 @@ export async function resolveModelSource(source: ModelSource): Promise<ResolvedM
   };
 }
 
+/** One model's folder as Azure names it, `…/azureml-models/<name>/<version>`: its name and version come from the path. */
+function oneModel(dir: string): ModelSource {
+  const m = /[\\/]azureml-models[\\/]([^\\/]+)[\\/](\d+)[\\/]?$/.exec(dir);
+  return m?.[1] && m[2] ? { path: dir, name: m[1], version: m[2] } : { path: dir };
+}
+
 /** `<dir>/<name>/<version>/` when every child is a folder of version folders; otherwise `dir` is one model. */
 async function modelDirLayout(dir: string): Promise<ModelSource[]> {
   const children = await readdir(dir, { withFileTypes: true });
-  if (children.length === 0 || children.some((c) => !c.isDirectory())) return [{ path: dir }];
+  if (children.length === 0 || children.some((c) => !c.isDirectory())) return [oneModel(dir)];
   const found: ModelSource[] = [];
   for (const child of children) {
     const versions = await readdir(join(dir, child.name), { withFileTypes: true });
-    if (versions.length === 0 || versions.some((v) => !v.isDirectory() || !/^\d+$/.test(v.name))) return [{ path: dir }];
+    if (versions.length === 0 || versions.some((v) => !v.isDirectory() || !/^\d+$/.test(v.name))) return [oneModel(dir)];
     for (const v of versions) found.push({ path: join(dir, child.name, v.name), name: child.name, version: v.name });
   }
   return found;

@@ -1,11 +1,10 @@
 // The Azure ML scoring API: GET / health, GET /swagger.json, and /score with its headers and statuses.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ModelportError, NotFoundError, errorMessage } from '../../core/errors';
-import { modelportVersion } from '../../core/version';
 import type { AppDeps } from '../appTypes';
 import { checkAuthorization } from '../http/auth';
 import { corsAllowHeaders } from '../http/cors';
-import { buildSwagger, isSwaggerVersion, swaggerVersions } from '../swagger/buildSwagger';
+import { buildSwagger, swaggerVersionOf, swaggerVersions } from '../swagger/buildSwagger';
 import { readUserSwagger } from '../swagger/userSwagger';
 import type { ScoreResult } from '../scoring/scorer';
 
@@ -18,13 +17,34 @@ class ScoringTimeoutError extends ModelportError {
   }
 }
 
+/** werkzeug's 405 wording for a method the path does not take; HEAD on /score gets the server's own. */
+const methodNotAllowed = 'The method is not allowed for the requested URL.';
+/** run() returned what JSON cannot write; the reference server's words, the details in the log. */
+class NotSerialisableError extends ModelportError {
+  constructor(detail: string) {
+    super('internal', 'An unexpected internal error occurred. Check the logs for more info.', { cause: new Error(detail) });
+    this.name = 'NotSerialisableError';
+  }
+}
+
 class MethodNotAllowedError extends ModelportError {
-  constructor() {
-    super('bad-request', 'Method not allowed');
+  constructor(message = methodNotAllowed) {
+    super('bad-request', message);
   }
   override get status(): number {
     return 405;
   }
+}
+
+/** Methods a path does not take answer 405, not 404; OPTIONS answers 200 with the methods it does take. */
+function refuseOtherMethods(app: FastifyInstance, url: string, allowed: readonly string[]): void {
+  const others = ['POST', 'PUT', 'PATCH', 'DELETE'].filter((m) => !allowed.includes(m));
+  if (others.length > 0) {
+    app.route({ method: others, url, handler: async () => {
+      throw new MethodNotAllowedError();
+    } });
+  }
+  app.options(url, async (_req, reply) => reply.header('allow', [...allowed, 'HEAD', 'OPTIONS'].join(', ')).code(200).send());
 }
 
 function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -44,12 +64,15 @@ function sendResult(reply: FastifyReply, result: ScoreResult): FastifyReply {
     if (!reply.hasHeader('content-type')) reply.type(Buffer.isBuffer(result.body) ? 'application/octet-stream' : 'text/plain; charset=utf-8');
     return reply.send(result.body);
   }
-  let json: string;
+  let json: string | undefined;
   try {
     json = JSON.stringify(result.body);
   } catch (err) {
-    throw new ModelportError('internal', `The scoring result could not be serialized as JSON: ${errorMessage(err)}`);
+    throw new NotSerialisableError(errorMessage(err));
   }
+  // A function or a symbol serialises to nothing at all: as the reference server does with what json.dumps
+  // cannot write, that is a 500, not a 200 with an empty body.
+  if (json === undefined) throw new NotSerialisableError(`run() returned a ${typeof result.body}, which is not JSON-serialisable`);
   return reply.type('application/json').send(json);
 }
 
@@ -60,9 +83,10 @@ export function registerAzureMlRoutes(app: FastifyInstance, deps: AppDeps): void
   app.get('/', async (_req, reply) => reply.type('text/plain; charset=utf-8').send('Healthy'));
 
   app.get('/swagger.json', async (req, reply) => {
-    const version = String((req.query as Record<string, unknown>).version ?? '2');
-    if (!isSwaggerVersion(version)) {
-      throw new NotFoundError(`Swagger version [${version}] is not valid. Supported versions: [${swaggerVersions.join(', ')}]`);
+    const asked = String((req.query as Record<string, unknown>).version ?? '2');
+    const version = swaggerVersionOf(asked);
+    if (!version) {
+      throw new NotFoundError(`Swagger version [${asked}] is not valid. Supported versions: [${swaggerVersions.join(', ')}]`);
     }
     const doc =
       (await readUserSwagger(options.sourceDir, version)) ??
@@ -70,11 +94,15 @@ export function registerAzureMlRoutes(app: FastifyInstance, deps: AppDeps): void
     return reply.type('application/json').send(JSON.stringify(doc));
   });
 
+  refuseOtherMethods(app, '/', ['GET']);
+  refuseOtherMethods(app, '/swagger.json', ['GET']);
+
   app.route({
-    method: ['GET', 'POST', 'OPTIONS', 'PUT', 'PATCH', 'DELETE'],
+    method: ['GET', 'POST', 'OPTIONS', 'PUT', 'PATCH', 'DELETE', 'HEAD'],
     url: '/score',
+    exposeHeadRoute: false,
     handler: async (req, reply) => {
-      reply.header('x-ms-server-version', `modelport/${modelportVersion}`);
+      if (req.method === 'HEAD') throw new MethodNotAllowedError('Method not allowed');
       if (req.method === 'OPTIONS') {
         if (reply.hasHeader('access-control-allow-origin')) {
           reply.header('access-control-allow-methods', 'GET, POST, OPTIONS');
@@ -96,18 +124,16 @@ export function registerAzureMlRoutes(app: FastifyInstance, deps: AppDeps): void
       };
       let result: ScoreResult;
       try {
-        result = await withTimeout(
-          scorer.score({
-            method: req.method,
-            path: url.pathname,
-            query: url.searchParams,
-            headers: req.headers,
-            body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
-            requestId: req.mpIds.requestId,
-            logger: req.mpLogger,
-          }),
-          options.timeoutMs,
-        );
+        const scoring = scorer.score({
+          method: req.method,
+          path: url.pathname,
+          query: url.searchParams,
+          headers: req.headers,
+          body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+          requestId: req.mpIds.requestId,
+          logger: req.mpLogger,
+        });
+        result = scorer.ownsTimeout ? await scoring : await withTimeout(scoring, options.timeoutMs);
       } catch (err) {
         finish(true);
         throw err;

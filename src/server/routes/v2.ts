@@ -12,6 +12,8 @@ import { parseJsonBody } from '../http/jsonBody';
 import type { LoadedModel } from '../models/modelSet';
 import { buildFeeds, buildResponse, requestedOutputs } from '../v2/infer';
 import { parseInferRequest } from '../v2/inferRequest';
+import { checkFeeds } from '../limits';
+import { limitsOf } from '../options';
 
 interface ModelParams {
   name: string;
@@ -67,6 +69,7 @@ export function registerV2Routes(app: FastifyInstance, deps: AppDeps): void {
     const { header, buffers } = length === undefined ? { header: parseJsonBody(body), buffers: [] } : parseBinaryRequest(body, length);
     const request = parseInferRequest(header);
     const feeds = buildFeeds(model, request, buffers);
+    checkFeeds(feeds, limitsOf(options));
     const outputs = requestedOutputs(model, request);
     const started = process.hrtime.bigint();
     const results = await model.session!.run(feeds, outputs);

@@ -45,6 +45,8 @@ interface Group {
   items: Pending[];
   rows: number;
   timer: NodeJS.Timeout | undefined;
+  /** Holds the last chunk of a large request: runs as soon as the runner has room, without waiting for company. */
+  urgent?: boolean;
 }
 
 /**
@@ -86,9 +88,11 @@ export class DynamicBatcher {
     this.observer = observer;
   }
 
-  run(feeds: Feeds, outputNames: readonly string[] | undefined): Promise<Feeds> {
+  run(feeds: Feeds, outputNames: readonly string[] | undefined, now = false): Promise<Feeds> {
     const rows = rowsOf(feeds);
-    if (this.disabled || rows === undefined || rows === 0 || rows >= this.options.maxBatchSize) {
+    if (!this.disabled && rows !== undefined && rows > this.options.maxBatchSize && this.options.maxBatchSize > 1) return this.inChunks(feeds, rows, outputNames);
+    // A full batch still takes its turn in the queue, so the runner's capacity holds for every run.
+    if (this.disabled || rows === undefined || rows === 0) {
       // Nothing to gain from company: run it as it is, but still count it so /metrics shows every run.
       this.observer?.batch(rows ?? 1, 1);
       return this.execute(feeds, outputNames);
@@ -102,7 +106,10 @@ export class DynamicBatcher {
       }
       group.items.push({ feeds, outputNames, rows, enqueuedAt: process.hrtime.bigint(), resolve, reject });
       group.rows += rows;
-      if (group.rows >= this.options.maxBatchSize || this.options.maxDelayMs <= 0) {
+      if (now) {
+        group.urgent = true;
+        this.pump(group);
+      } else if (group.rows >= this.options.maxBatchSize || this.options.maxDelayMs <= 0) {
         this.pump();
       } else if (!group.timer) {
         const g = group;
@@ -112,6 +119,27 @@ export class DynamicBatcher {
         }, this.options.maxDelayMs);
       }
     });
+  }
+
+  /**
+   * A request larger than a batch runs as a sequence of batch-sized chunks, each queued only when the previous one
+   * has run: requests that arrive meanwhile join the queue between two chunks instead of waiting for the whole of
+   * it, so a large request cannot starve small ones.
+   */
+  private async inChunks(feeds: Feeds, rows: number, outputNames: readonly string[] | undefined): Promise<Feeds> {
+    const size = this.options.maxBatchSize;
+    const parts: Feeds[] = [];
+    for (let start = 0; start < rows; start += size) {
+      const count = Math.min(size, rows - start);
+      // The last, partial chunk does not wait for company: the request has waited its turn already.
+      const part = await this.run(sliceRows(feeds, start, count), outputNames, count < size);
+      if (this.disabled && Object.values(part).some((v) => v.dims[0] !== count)) {
+        // The model turned out not to batch (an output's first dimension is not the rows): run the request whole.
+        return this.execute(feeds, outputNames);
+      }
+      parts.push(part);
+    }
+    return concatFeeds(parts, rows);
   }
 
   /** Starts batches while the runner has room: full groups first, then any group `due` names, oldest first. */
@@ -132,7 +160,7 @@ export class DynamicBatcher {
     for (const g of this.groups.values()) {
       const head = g.items[0];
       if (!head) continue;
-      const ready = g === due || g.rows >= this.options.maxBatchSize || now - head.enqueuedAt >= delayNs;
+      const ready = g === due || g.urgent === true || g.rows >= this.options.maxBatchSize || now - head.enqueuedAt >= delayNs;
       if (ready && (!oldest || head.enqueuedAt < (oldest.items[0]?.enqueuedAt ?? now))) oldest = g;
     }
     return oldest;

@@ -15,7 +15,8 @@ export interface ScoreRequest {
 /** `body` is JSON-encoded unless `encoded` says it already is bytes or text to send as they are. */
 export interface ScoreResult {
   status?: number;
-  headers?: Record<string, string>;
+  /** An array value is sent as repeated headers. */
+  headers?: Record<string, string | string[]>;
   body: unknown;
   encoded?: boolean;
 }
@@ -35,6 +36,11 @@ export interface ScorerDescription {
 
 export interface Scorer {
   readonly name: string;
+  /**
+   * The scorer enforces the scoring timeout itself (the Python runtime raises TimeoutError inside run(), which a
+   * script may catch), so the route must not answer first.
+   */
+  readonly ownsTimeout?: boolean;
   score(req: ScoreRequest): Promise<ScoreResult>;
   describe(): ScorerDescription;
   close(): Promise<void>;

@@ -111,6 +111,8 @@ export function buildSwagger(version: SwaggerVersion, ctx: SwaggerContext, d: Sc
   return swagger3(ctx, d, version === '3' ? '3.0.3' : '3.1.0');
 }
 
-export function isSwaggerVersion(v: string): v is SwaggerVersion {
-  return (swaggerVersions as readonly string[]).includes(v);
+/** The version a `?version=` value asks for: `2`, `2.0`, `3`, `3.0` or `3.1`, as the reference server accepts them. */
+export function swaggerVersionOf(v: string): SwaggerVersion | undefined {
+  const aliases: Record<string, SwaggerVersion> = { '2': '2', '2.0': '2', '3': '3', '3.0': '3', '3.1': '3.1' };
+  return Object.hasOwn(aliases, v) ? aliases[v] : undefined;
 }

@@ -2,6 +2,10 @@
 // same models, entry script, source folder and auth under the Node inspector, then attaches VS Code's
 // JavaScript debugger with the configuration the core builds. The service itself is left as it is.
 import { attachConfiguration, type AttachConfiguration } from '../../core/docker/debugConfig';
+import { pythonAttachConfiguration, type PythonAttachConfiguration } from '../../core/python/debugConfig';
+import { canImport } from '../../core/python/interpreter';
+import { isPythonEntryScript, requestedInterpreter } from '../../core/python/preparePython';
+import { ConflictError } from '../../core/errors';
 import { debugTargetOf } from '../../core/docker/debugTarget';
 import { EngineUnreachableError } from '../../core/docker/dockerErrors';
 import { ModelportError, NotFoundError } from '../../core/errors';
@@ -16,7 +20,7 @@ export type DebugComputeType = 'local' | 'docker';
 export interface DebugSession {
   /** The service that runs under the inspector (the twin, or the service itself when it already does). */
   service: ServiceStatus;
-  configuration: AttachConfiguration;
+  configuration: AttachConfiguration | PythonAttachConfiguration;
 }
 
 const suffix = '-debug';
@@ -38,6 +42,9 @@ function twinSettings(service: ServiceStatus, computeType: DebugComputeType): Om
     debug: true,
     ...(service.entryScript !== undefined ? { entryScript: service.entryScript } : {}),
     ...(service.sourceDir !== undefined ? { sourceDir: service.sourceDir } : {}),
+    // A score.py's twin runs in the same Python environment.
+    ...(service.python?.environmentFile !== undefined ? { environmentFile: service.python.environmentFile } : {}),
+    ...(service.python?.interpreter !== undefined ? { python: service.python.interpreter } : {}),
   };
 }
 
@@ -85,6 +92,8 @@ async function withInspector(deps: CommandDeps, status: ServiceStatus): Promise<
 export async function debugService(deps: CommandDeps, target: unknown, computeType: DebugComputeType): Promise<DebugSession | undefined> {
   const title = computeType === 'docker' ? 'Debug in Docker' : 'Debug Locally';
   const service = await serviceFor(deps, target, `${title}: which service?`);
+  const python = isPythonEntryScript(service.entryScript);
+  if (python && !(await pythonDebuggable(deps, service, computeType))) return undefined;
   let twin: ServiceStatus;
   try {
     twin = await withInspector(deps, await runTwin(deps, service, computeType));
@@ -99,10 +108,12 @@ export async function debugService(deps: CommandDeps, target: unknown, computeTy
   } finally {
     deps.refresh();
   }
-  const configuration = attachConfiguration(debugTargetOf(twin));
-  deps.log.info(`Attaching the debugger to ${twin.name} on 127.0.0.1:${configuration.port}`);
+  const debugTarget = debugTargetOf(twin);
+  const configuration = python ? pythonAttachConfiguration(twin.name, debugTarget.inspectorPort, debugTarget.sourceDir) : attachConfiguration(debugTarget);
+  deps.log.info(`Attaching the ${python ? 'Python ' : ''}debugger to ${twin.name} on 127.0.0.1:${debugTarget.inspectorPort}`);
   if (!(await deps.ui.startDebugging(configuration))) {
-    throw new ModelportError('unavailable', `The debugger could not attach to ${twin.name} (127.0.0.1:${configuration.port}). Is the JavaScript debugger (ms-vscode.js-debug) enabled?`);
+    const which = python ? 'the Python Debugger extension (ms-python.debugpy) installed and enabled' : 'the JavaScript debugger (ms-vscode.js-debug) enabled';
+    throw new ModelportError('unavailable', `The debugger could not attach to ${twin.name} (127.0.0.1:${debugTarget.inspectorPort}). Is ${which}?`);
   }
   const script = twin.entryScript ? twin.entryScript.split(/[\\/]/).pop() : 'the entry script';
   void deps.ui
@@ -112,4 +123,24 @@ export async function debugService(deps: CommandDeps, target: unknown, computeTy
       if (button === 'Copy Scoring URI') void deps.runCommand('modelport.service.copyScoringUri', twin.name);
     });
   return { service: twin, configuration };
+}
+
+/**
+ * A score.py is debugged locally with debugpy in its first worker: Docker is refused with the way to go, and an
+ * environment without debugpy gets one message saying how to add it (nothing is deployed then).
+ */
+async function pythonDebuggable(deps: CommandDeps, service: ServiceStatus, computeType: DebugComputeType): Promise<boolean> {
+  if (computeType === 'docker') {
+    throw new ConflictError(`${service.name} runs a Python score.py: Debug in Docker attaches the Node inspector to JavaScript entry scripts. Use Debug Locally, which attaches VS Code's Python debugger (debugpy) to the script's worker.`);
+  }
+  const python = service.python?.executable ?? requestedInterpreter(service.python, process.env);
+  if (await canImport(python, 'debugpy')) return true;
+  const envFile = service.python?.environmentFile;
+  const how = envFile ? `Add debugpy to the pip: list of ${envFile}` : `Install it: ${python} -m pip install debugpy`;
+  const message = `debugpy is not installed in the Python environment of ${service.name} (${python}), so VS Code's Python debugger cannot attach. ${how}, then run Debug Locally again.`;
+  deps.log.warn(message);
+  void deps.ui.error(message, ...(envFile ? ['Open Environment File'] : [])).then((button) => {
+    if (button === 'Open Environment File' && envFile) void deps.ui.openFile(envFile);
+  });
+  return false;
 }

@@ -1,6 +1,7 @@
 // What command flows need from the editor's UI, as plain types: the VS Code adapter (window.apis.ts)
 // implements it, unit tests implement it with scripted answers. No `vscode` import here.
 import type { AttachConfiguration } from '../../core/docker/debugConfig';
+import type { PythonAttachConfiguration } from '../../core/python/debugConfig';
 
 export interface PickItem<T> {
   label: string;
@@ -50,5 +51,5 @@ export interface Ui {
   showText(content: string, language: string): Promise<void>;
   revealInExplorer(path: string): Promise<void>;
   /** Starts a debug session in the first workspace folder; false when VS Code could not start it. */
-  startDebugging(config: AttachConfiguration): Promise<boolean>;
+  startDebugging(config: AttachConfiguration | PythonAttachConfiguration): Promise<boolean>;
 }

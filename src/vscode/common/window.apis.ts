@@ -2,6 +2,7 @@
 // everything worth testing happens in the flows, which unit tests drive with a scripted Ui.
 import * as vscode from 'vscode';
 import type { AttachConfiguration } from '../../core/docker/debugConfig';
+import type { PythonAttachConfiguration } from '../../core/python/debugConfig';
 import type { FileOptions, InputOptions, PickItem, ProgressReporter, Ui } from './ui';
 
 export function createVscodeUi(): Ui {
@@ -66,7 +67,7 @@ export function createVscodeUi(): Ui {
     async revealInExplorer(path: string): Promise<void> {
       await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(path));
     },
-    async startDebugging(config: AttachConfiguration): Promise<boolean> {
+    async startDebugging(config: AttachConfiguration | PythonAttachConfiguration): Promise<boolean> {
       return vscode.debug.startDebugging(vscode.workspace.workspaceFolders?.[0], { ...config });
     },
   };

@@ -21,7 +21,10 @@ function servicesFingerprint(s: WorkspaceSnapshot): string {
 export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<WorkspaceNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly disposables: vscode.Disposable[] = [this.changed];
+  private readonly servicesChanged = new vscode.EventEmitter<void>();
+  /** The services (or their state, URI, generation, models) changed: other views follow it. */
+  readonly onDidChangeServices = this.servicesChanged.event;
+  private readonly disposables: vscode.Disposable[] = [this.changed, this.servicesChanged];
   private snapshot: WorkspaceSnapshot = emptySnapshot;
   private loading: Promise<void> | undefined;
   private debounce: ReturnType<typeof setTimeout> | undefined;
@@ -69,9 +72,11 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
   async reload(): Promise<void> {
     const previous = this.loading ?? Promise.resolve();
     const next = previous.then(async () => {
+      const before = servicesFingerprint(this.snapshot);
       this.snapshot = await this.load();
       this.loaded = true;
       this.changed.fire(undefined);
+      if (servicesFingerprint(this.snapshot) !== before) this.servicesChanged.fire();
     });
     this.loading = next.finally(() => {
       if (this.loading === next) this.loading = undefined;
@@ -119,6 +124,7 @@ export class WorkspaceTreeProvider implements vscode.TreeDataProvider<WorkspaceN
       if (servicesFingerprint(next) !== servicesFingerprint(this.snapshot)) {
         this.snapshot = next;
         this.changed.fire(undefined);
+        this.servicesChanged.fire();
       }
     } catch (err) {
       this.log.debug(`health poll: ${errorMessage(err)}`);

@@ -81,9 +81,14 @@ export class TesterController {
     } else if (target) {
       await this.targets.addCustom(target.url, target.model);
     }
-    if (!preload || (!preload.images?.length && !preload.send)) return;
+    if (!preload || (!preload.images?.length && preload.json === undefined && !preload.send)) return;
     if (this.ready) this.deliver(preload);
     else this.pending = preload;
+  }
+
+  /** The workspace's services changed: a panel that is showing follows at once. */
+  async servicesChanged(): Promise<void> {
+    if (this.ready && !this.disposed) await this.targets.refreshAndPost();
   }
 
   /** How the last request of this panel ended, if one was made. */
@@ -110,7 +115,8 @@ export class TesterController {
   private deliver(preload: TesterPreload): void {
     const images = imagesForPanel(preload.images ?? [], (message) => this.post(message));
     if (images.length > 0) this.post({ type: 'image/added', images, replace: true });
-    if (preload.send) this.post({ type: 'request/trigger', mode: images.length > 0 ? 'image' : undefined });
+    if (preload.json !== undefined) this.post({ type: 'input/load', input: { mode: 'json', body: preload.json } });
+    if (preload.send) this.post({ type: 'request/trigger', mode: images.length > 0 ? 'image' : preload.json !== undefined ? 'json' : undefined });
   }
 
   private post(message: HostMessage): void {

@@ -67,6 +67,8 @@ export type TesterOutcome = { ok: true; result: ResultView } | { ok: false; mess
 /** What a command gives the panel besides its target: images already read, and whether to send at once. */
 export interface TesterPreload {
   images?: ImageInput[];
+  /** A JSON body for the JSON tab. */
+  json?: string;
   send?: boolean;
 }
 

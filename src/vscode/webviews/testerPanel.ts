@@ -18,6 +18,8 @@ import { lazyImagesToTensor } from './imageTensorLoader';
 export interface TesterPanelDeps {
   /** Deployed services; without it the tester works on URLs only. */
   services?: TesterServiceSource;
+  /** Fires when the workspace's services changed (deployed, updated, deleted, state): every panel follows. */
+  servicesChanged?: vscode.Event<void>;
   log: TesterLog;
 }
 
@@ -110,7 +112,8 @@ function connect(
   };
   const controller = new TesterController(deps.services, env);
   const listener = webview.onDidReceiveMessage((data: unknown) => void controller.handle(data));
-  return { controller, disposable: vscode.Disposable.from(listener, { dispose: () => controller.dispose() }) };
+  const following = deps.servicesChanged?.(() => void controller.servicesChanged()) ?? { dispose: () => undefined };
+  return { controller, disposable: vscode.Disposable.from(listener, following, { dispose: () => controller.dispose() }) };
 }
 
 class TesterViewProvider implements vscode.WebviewViewProvider {
@@ -170,14 +173,15 @@ class TesterEditorPanel {
   }
 }
 
-/** `modelport.service.test`: any form openTargetOf accepts, plus `{ service, images?: string[], send?: boolean }`. */
+/** `modelport.service.test`: any form openTargetOf accepts, plus `{ service, images?: string[], json?: string, send?: boolean }`. */
 async function testService(editor: TesterEditorPanel, arg: unknown): Promise<void> {
   const target = openTargetOf(arg);
   const options = openOptionsOf(arg);
   const images = options.images.length > 0 ? await readImages(options.images.map((p) => vscode.Uri.file(p))) : [];
   // Nothing to send when every given image was refused (readImages said why).
   const send = options.send && (options.images.length === 0 || images.length > 0);
-  await editor.show(target, images.length > 0 || send ? { images, send } : undefined);
+  const json = options.json;
+  await editor.show(target, images.length > 0 || send || json !== undefined ? { images, send, ...(json !== undefined ? { json } : {}) } : undefined);
 }
 
 /** Asks which service to test (the quick pick lists them with their state); undefined when dismissed. */

@@ -81,10 +81,24 @@ export class TargetCatalogue {
     this.selected ??= this.targets[0]?.key;
   }
 
-  /** The Refresh button: the list, and the selected target's info read anew. */
+  /** The Refresh button: the list (posted to the panel), and the selected target's info read anew. */
   async reload(): Promise<void> {
-    await this.refresh();
+    await this.refreshAndPost();
     if (this.selected) await this.showInfo(this.selected, true);
+  }
+
+  /**
+   * The workspace's services changed (a deploy, an update, a delete, a state): the panel gets the new list. A
+   * selected service that is gone is said so, and the panel moves to another target rather than keep it.
+   */
+  async refreshAndPost(): Promise<void> {
+    const before = this.target();
+    await this.refresh();
+    this.post({ type: 'targets/update', targets: this.targets, selectedKey: this.selected });
+    if (before && !this.target(before.key)) {
+      this.post({ type: 'notice/show', level: 'info', message: `${before.label} is not deployed any more${this.selected ? `; now testing ${this.target()?.label ?? ''}` : ''}.` });
+      if (this.selected) await this.showInfo(this.selected, false);
+    }
   }
 
   async select(key: string): Promise<void> {

@@ -6,6 +6,8 @@ export type OpenTarget = { service: string } | { url: string; model?: string } |
 export interface OpenOptions {
   images: string[];
   send: boolean;
+  /** A JSON request body to put in the JSON tab (e.g. a score.py's {"data": [...]}); with `send`, it is sent. */
+  json?: string;
 }
 
 /**
@@ -37,5 +39,7 @@ export function openOptionsOf(arg: unknown): OpenOptions {
     throw new TypeError('images must be a list of image file paths.');
   }
   if (o.send !== undefined && typeof o.send !== 'boolean') throw new TypeError('send must be true or false.');
-  return { images: (o.images as string[] | undefined) ?? [], send: o.send ?? false };
+  const json = (arg as { json?: unknown }).json;
+  if (json !== undefined && typeof json !== 'string') throw new TypeError('json must be the text of a JSON request body.');
+  return { images: (o.images as string[] | undefined) ?? [], send: o.send ?? false, ...(json !== undefined ? { json } : {}) };
 }

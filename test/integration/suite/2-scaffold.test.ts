@@ -48,7 +48,7 @@ suite('Scaffolding', () => {
   });
 
   test('New Environment File, New Inference Config and New Deployment Config write valid files', async () => {
-    await vscode.commands.executeCommand('modelport.scaffold.environment', { folder: dir });
+    await vscode.commands.executeCommand('modelport.scaffold.environment', { kind: 'node', folder: dir });
     parseEnvironmentFile(await readFile(join(dir, 'environment.json'), 'utf8'), 'environment.json', dir);
     await vscode.commands.executeCommand('modelport.scaffold.inferenceConfig', { folder: dir, entryScript: 'score.ts' });
     const inference = parseInferenceConfig(await readFile(join(dir, 'inferenceconfig.json'), 'utf8'), 'inferenceconfig.json', dir);

@@ -156,8 +156,10 @@ suite('Debugging an entry script in a real VS Code', () => {
     twins.add(result.service.name);
     assert.equal(result.service.name, `${serviceName}-debug`);
     assert.equal(result.service.computeType, expectedType);
-    assert.equal(result.configuration.port, result.service.debugPort);
-    if (expectedType === 'docker') assert.equal(result.configuration.remoteRoot, '/var/azureml-app/source');
+    const configuration = result.configuration;
+    assert.ok(configuration.type === 'node', 'a JavaScript entry script gets the Node debugger');
+    assert.equal(configuration.port, result.service.debugPort);
+    if (expectedType === 'docker') assert.equal(configuration.remoteRoot, '/var/azureml-app/source');
     const session = await waitUntil('a node debug session', async () => started.find((s) => s.configuration.name === result.configuration.name), 30_000);
     assert.match(session.type, /^(pwa-)?node$/);
     console.log(`${command}: twin Healthy and debugger attached in ${Date.now() - t0} ms`);

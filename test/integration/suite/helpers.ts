@@ -26,8 +26,8 @@ export function shotDir(): string {
 }
 
 /**
- * Asks host.sh's Playwright runner (it watches the workbench log) for a PNG of the real workbench and waits
- * for the file. `waitFor` selectors must be found in some frame first.
+ * Asks the runner that holds the workbench (test/integration/host/driveSuites.ts: it watches the workbench log) for
+ * a PNG of the real workbench and waits for the file. `waitFor` selectors must be found in some frame first.
  */
 export async function screenshot(name: string, waitFor: string[] = [], timeoutMs = 30_000): Promise<string> {
   const file = join(shotDir(), name);
@@ -36,7 +36,7 @@ export async function screenshot(name: string, waitFor: string[] = [], timeoutMs
   for (const end = Date.now() + timeoutMs; Date.now() < end; await sleep(200)) {
     if (existsSync(file) && statSync(file).size > 0) return file;
   }
-  throw new Error(`no screenshot at ${file} (is this running under host.sh's runner?)`);
+  throw new Error(`no screenshot at ${file} (is this running under npm run test:integration's runner?)`);
 }
 
 export function sleep(ms: number): Promise<void> {

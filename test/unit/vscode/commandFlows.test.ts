@@ -54,6 +54,9 @@ test('deploy an .onnx file: register, then name, target and auth defaults from s
   const authPick = ui.calls.find((c) => c.kind === 'pick');
   assert.equal(authPick?.labels?.[0], 'key', 'the default auth mode is offered first');
   assert.ok(deps.log.lines.some((l) => l.includes('[fashion-svc] Starting')), 'progress lines reach the log');
+  const infos = ui.calls.filter((c) => c.kind === 'info').map((c) => c.message ?? '');
+  assert.ok(!infos.some((m) => /^Registered model/.test(m)), `no "Registered" notification with its own Deploy… button mid-deploy: ${infos.join(' | ')}`);
+  assert.equal(infos.length, 1, 'one flow, one notification at its end');
 });
 
 test('a dismissed prompt ends the command quietly: no error message, nothing deployed', async () => {
@@ -98,6 +101,15 @@ test('delete service asks for confirmation; declining changes nothing', async ()
   await runCommand(deps, 'modelport.service.delete', flow('modelport.service.delete'), ['svc']);
   assert.equal(ui.calls[0]?.kind, 'confirm');
   assert.ok(services.services.has('svc'));
+});
+
+test('Open Swagger opens the service\'s interactive API page (/docs), not the raw document', async () => {
+  const ui = new ScriptedUi();
+  const deps = makeDeps(ws, ui);
+  await services.deploy({ name: 'docs-svc', models: ['fashion:1'] });
+  const opened = await runCommand(deps, 'modelport.service.openSwagger', flow('modelport.service.openSwagger'), ['docs-svc']);
+  assert.equal(opened, 'http://127.0.0.1:5001/docs');
+  assert.deepEqual(ui.opened, ['http://127.0.0.1:5001/docs']);
 });
 
 test('update offers the other versions of the same model', async () => {

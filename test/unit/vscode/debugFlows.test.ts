@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, beforeEach, test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { after, beforeEach, describe, test } from 'node:test';
 import { EngineUnreachableError } from '../../../src/core/docker/dockerErrors';
 import { ModelRegistry } from '../../../src/core/registry/modelRegistry';
 import { commandTable } from '../../../src/vscode/commands/commandTable';
@@ -12,6 +13,7 @@ import { runCommand } from '../../../src/vscode/commands/runCommand';
 import type { ModelportWorkspace } from '../../../src/vscode/common/deps';
 import { debugTwinName, engineDocsUrl, type DebugSession } from '../../../src/vscode/common/debugTwin';
 import { FakeServices, ScriptedUi, makeDeps } from './fakes';
+import { findPython, skipUnlessPython, venvWith } from '../../helpers/python';
 
 const root = mkdtempSync(join(tmpdir(), 'modelport-debug-flows-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -133,4 +135,53 @@ test('twin names stay valid service names', () => {
   assert.equal(debugTwinName('fashion-svc-debug'), 'fashion-svc-debug');
   const long = debugTwinName('a-very-long-service-name-of-32ch');
   assert.ok(long.length <= 32 && long.endsWith('-debug') && !long.includes('--'), long);
+});
+
+describe('Debug Locally for a score.py (VS Code\'s Python debugger, debugpy in the worker)', () => {
+  const pyScript = '/project/py/score.py';
+  const deployPython = async (executable: string): Promise<void> => {
+    await services.deploy({ name: 'sk-svc', models: ['clf:1'], computeType: 'local', authMode: 'none', entryScript: pyScript, sourceDir: '/project/py', environmentFile: '/project/py/env.yml' });
+    const record = services.services.get('sk-svc');
+    assert.ok(record);
+    record.python = { environmentFile: '/project/py/env.yml', executable };
+    services.requests.length = 0;
+  };
+
+  test('without debugpy in the environment: one message saying how to add it, and nothing deployed', { skip: skipUnlessPython() }, async () => {
+    const bare = findPython();
+    assert.ok(bare);
+    if (spawnSync(bare.path, ['-c', 'import debugpy']).status === 0) return; // this Python has it: the other test covers the flow
+    await deployPython(bare.path);
+    const ui = new ScriptedUi();
+    const { result } = await run('modelport.service.debugLocally', ui, ['sk-svc']);
+    assert.equal(result, undefined);
+    assert.deepEqual(services.requests, []);
+    const error = ui.calls.find((c) => c.kind === 'error');
+    assert.match(error?.message ?? '', /debugpy is not installed in the Python environment of sk-svc .*Add debugpy to the pip: list of \/project\/py\/env\.yml, then run Debug Locally again/);
+    assert.deepEqual(error?.labels, ['Open Environment File']);
+  });
+
+  test('with debugpy: the twin runs in the same environment and VS Code attaches the Python debugger to the worker', { skip: venvWith(['debugpy']) ? false : 'no venv with debugpy could be made from pip\'s configured indexes' }, async () => {
+    const withDebugpy = venvWith(['debugpy']);
+    assert.ok(withDebugpy);
+    await deployPython(withDebugpy.path);
+    const ui = new ScriptedUi();
+    const { result } = await run('modelport.service.debugLocally', ui, ['sk-svc']);
+    assert.equal(services.requests[0]?.name, 'sk-svc-debug');
+    assert.equal(services.requests[0]?.debug, true);
+    assert.equal(services.requests[0]?.environmentFile, '/project/py/env.yml');
+    assert.deepEqual(ui.debugSessions, [], 'no Node debugger for a score.py');
+    assert.deepEqual(ui.pythonDebugSessions, [
+      { type: 'debugpy', request: 'attach', name: 'Modelport: sk-svc-debug (Python, local)', connect: { host: '127.0.0.1', port: 9330 }, pathMappings: [{ localRoot: '/project/py', remoteRoot: '/project/py' }], justMyCode: true },
+    ]);
+    assert.equal(result?.service.name, 'sk-svc-debug');
+  });
+
+  test('Debug in Docker for a score.py says to use Debug Locally', async () => {
+    await deployPython('python3');
+    const ui = new ScriptedUi();
+    await run('modelport.service.debugInDocker', ui, ['sk-svc']);
+    assert.deepEqual(services.requests, []);
+    assert.match(ui.calls.find((c) => c.kind === 'error')?.message ?? '', /runs a Python score\.py: Debug in Docker attaches the Node inspector .* Use Debug Locally/);
+  });
 });

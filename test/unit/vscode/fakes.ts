@@ -4,6 +4,7 @@ import type { Log } from '../../../src/vscode/logging';
 import type { CommandDeps, ModelportWorkspace, Settings } from '../../../src/vscode/common/deps';
 import type { PickItem, Ui } from '../../../src/vscode/common/ui';
 import type { AttachConfiguration } from '../../../src/core/docker/debugConfig';
+import type { PythonAttachConfiguration } from '../../../src/core/python/debugConfig';
 import type { DeployRequest, ServiceLifecycle, ServiceStatus, ServiceKeys } from '../../../src/core/services/types';
 import { NotFoundError } from '../../../src/core/errors';
 
@@ -20,6 +21,7 @@ export class ScriptedUi implements Ui {
   readonly clipboard: string[] = [];
   readonly opened: string[] = [];
   readonly debugSessions: AttachConfiguration[] = [];
+  readonly pythonDebugSessions: PythonAttachConfiguration[] = [];
   /** What startDebugging answers (VS Code says false when it could not start the session). */
   debugStarts = true;
   constructor(private readonly answers: Array<string | boolean | undefined> = []) {}
@@ -77,9 +79,10 @@ export class ScriptedUi implements Ui {
   async revealInExplorer(path: string): Promise<void> {
     this.opened.push(path);
   }
-  async startDebugging(config: AttachConfiguration): Promise<boolean> {
+  async startDebugging(config: AttachConfiguration | PythonAttachConfiguration): Promise<boolean> {
     this.calls.push({ kind: 'startDebugging', title: config.name });
-    this.debugSessions.push(config);
+    if (config.type === 'debugpy') this.pythonDebugSessions.push(config);
+    else this.debugSessions.push(config);
     return this.debugStarts;
   }
 }
@@ -141,6 +144,16 @@ export class FakeServices implements ServiceLifecycle {
   async delete(name: string): Promise<void> {
     await this.get(name);
     this.services.delete(name);
+  }
+  async stop(name: string): Promise<ServiceStatus> {
+    const next: ServiceStatus = { ...(await this.get(name)), state: 'Stopped' };
+    this.services.set(name, next);
+    return next;
+  }
+  async start(name: string): Promise<ServiceStatus> {
+    const next: ServiceStatus = { ...(await this.get(name)), state: 'Healthy' };
+    this.services.set(name, next);
+    return next;
   }
   async keys(): Promise<ServiceKeys> {
     this.keyCalls++;

@@ -100,6 +100,11 @@ export class LocalDockerTarget implements DeploymentTarget<'docker'> {
     }
   }
 
+  async preflight(record: ServiceRecord): Promise<void> {
+    await this.checkEngine();
+    await this.host.checkPort(record);
+  }
+
   // The host reads the credentials from the service's owner-only keys file and hands them to the container.
   async start(record: ServiceRecord, _credentials: StoredKeys, options: LifecycleOptions): Promise<StartedService> {
     await this.buildImage(record, options);

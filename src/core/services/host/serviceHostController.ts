@@ -4,11 +4,14 @@
 // records in host.json. This controller starts, watches, reloads and stops such hosts for both targets.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { get as httpsGet } from 'node:https';
 import { sleep } from '../../async/sleep';
 import { isProcessAlive } from '../../fs/processAlive';
 import { ConflictError, errorMessage } from '../../errors';
 import { DeploymentFailedError } from '../deploymentFailedError';
 import { followLines, tailLines } from '../logFile';
+import { listModelportProcesses, serviceDirEnv, stopModelportProcess } from './modelportProcesses';
 import type { ServiceRecord } from '../serviceRecord';
 import type { HostState, ServiceStore } from '../serviceStore';
 import type { StartedService, TargetRequest, TargetStatus } from '../target';
@@ -49,6 +52,30 @@ function withHostPort(target: ServiceRecord['target'], port: number): ServiceRec
   return target.kind === 'local' || target.kind === 'docker' ? { ...target, port } : target;
 }
 
+/** Where a host on `port` answers: HTTPS when the record asks for TLS. */
+export function endpointOf(record: ServiceRecord, port: number): StartedService {
+  const origin = `${record.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  return { scoringUri: `${origin}/score`, swaggerUri: `${origin}/swagger.json`, target: withHostPort(record.target, port) };
+}
+
+/** GET / on the host's port (over TLS with the service's own certificate as the only trusted one). */
+async function healthCheck(record: ServiceRecord, port: number): Promise<number> {
+  if (!record.tls) {
+    const res = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(2000) });
+    await res.arrayBuffer();
+    return res.status;
+  }
+  const ca = await readFile(record.tls.certificate);
+  return new Promise((resolve, reject) => {
+    const req = httpsGet({ host: '127.0.0.1', port, path: '/', ca, checkServerIdentity: () => undefined, timeout: 2000 }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+  });
+}
+
 export class ServiceHostController {
   constructor(
     private readonly store: ServiceStore,
@@ -85,8 +112,28 @@ export class ServiceHostController {
   }
 
   /** Starts the host; resolves once it reports Healthy, with the port it owns in the record's target settings. */
+  /** Another running service on this machine that owns `port`. */
+  private async portOwner(port: number, except: string): Promise<string | undefined> {
+    for (const other of await this.store.names()) {
+      if (other === except) continue;
+      const host = await this.store.readHostState(other).catch(() => undefined);
+      if (host && host.port === port && host.state !== 'Stopped' && isProcessAlive(host.pid)) return other;
+    }
+    return undefined;
+  }
+
+  /** Refuses a port another running service on this machine owns, naming it. */
+  async checkPort(record: ServiceRecord): Promise<void> {
+    const wanted = hostPortOf(record);
+    const owner = wanted === 0 ? undefined : await this.portOwner(wanted, record.name);
+    if (owner) {
+      throw new ConflictError(`Port ${wanted} is in use by service '${owner}'. Deploy with another port, or stop that service first ('modelport service stop ${owner}').`);
+    }
+  }
+
   async start(record: ServiceRecord, options: LifecycleOptions): Promise<StartedService> {
     const name = record.name;
+    await this.checkPort(record);
     const logFile = this.store.logFile(name);
     const offset = (await tailLines(logFile, 0)).size;
     options.onProgress?.(`Starting local service '${name}' (${record.models.join(', ') || 'entry script only'})`);
@@ -96,7 +143,8 @@ export class ServiceHostController {
       child = spawn(this.runtime.nodePath, [this.runtime.cliPath, 'service-host', this.store.dir(name)], {
         detached: true,
         stdio: ['ignore', fd, fd],
-        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+        // The marker of Modelport's processes: the host and its children carry their service folder.
+        env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', [serviceDirEnv]: this.store.dir(name) },
       });
     } finally {
       closeSync(fd);
@@ -105,14 +153,14 @@ export class ServiceHostController {
     let exitCode: number | null | undefined;
     child.once('exit', (code) => (exitCode = code));
     const pid = child.pid;
-    if (pid === undefined) throw new DeploymentFailedError(`Could not start the service host for '${name}'.`, []);
+    if (pid === undefined) throw new DeploymentFailedError(`Could not start the service host for '${name}'.`, [], { service: name });
 
     const host = await this.withLogStream(name, offset, options, async () => {
       const deadline = Date.now() + startTimeoutMs;
       while (Date.now() < deadline) {
         if (options.signal?.aborted) {
           process.kill(pid, 'SIGTERM');
-          throw new DeploymentFailedError(`Deployment of '${name}' was cancelled.`, []);
+          throw new DeploymentFailedError(`Deployment of '${name}' was cancelled.`, [], { service: name });
         }
         const state = await this.store.readHostState(name).catch(() => undefined);
         if (state?.pid === pid && (state.state === 'Healthy' || state.state === 'Failed')) return state;
@@ -125,14 +173,11 @@ export class ServiceHostController {
       return { ...(state ?? { pid, port: 0, generation: 0, updatedTime: new Date().toISOString() }), state: 'Failed' as const, detail: exitCode === undefined ? `The service was not Healthy after ${startTimeoutMs / 1000} s.` : `The service host exited with code ${exitCode}.` };
     });
     if (host.state !== 'Healthy') {
-      throw new DeploymentFailedError(`Deployment of '${name}' failed: ${host.detail ?? 'unknown reason'}`, await this.logTail(name));
+      throw new DeploymentFailedError(`Deployment of '${name}' failed: ${host.detail ?? 'unknown reason'}`, await this.logTail(name), { service: name });
     }
-    options.onProgress?.(`Healthy: http://127.0.0.1:${host.port}/score`);
-    return {
-      scoringUri: `http://127.0.0.1:${host.port}/score`,
-      swaggerUri: `http://127.0.0.1:${host.port}/swagger.json`,
-      target: withHostPort(record.target, host.port),
-    };
+    const endpoint = endpointOf(record, host.port);
+    options.onProgress?.(`Healthy: ${endpoint.scoringUri}`);
+    return endpoint;
   }
 
   async status(record: ServiceRecord): Promise<TargetStatus> {
@@ -140,28 +185,30 @@ export class ServiceHostController {
       return { state: 'Failed' as const, detail: errorMessage(err), pid: -1, debugPort: undefined };
     });
     if (!host) return { state: 'Stopped', detail: 'The service has never started.' };
-    if (host.pid === -1) return { state: host.state, detail: host.detail };
+    if (!('generation' in host)) return { state: host.state, detail: host.detail };
     if (!isProcessAlive(host.pid)) {
       if (host.state === 'Failed') return { state: 'Failed', detail: host.detail };
-      return { state: 'Stopped', detail: `The service is not running (stopped, or the machine restarted). Run 'modelport service update ${record.name}' to start it again.` };
+      if (host.state === 'Stopped') return { state: 'Stopped', detail: `${host.detail ?? 'Stopped.'} Start it again with 'modelport service start ${record.name}'.` };
+      return { state: 'Stopped', detail: `The service is not running (stopped, or the machine restarted). Start it again with 'modelport service start ${record.name}'.` };
     }
-    if (host.state !== 'Healthy') return { state: host.state, detail: host.detail };
+    const known = { servingGeneration: host.generation, ...(host.port > 0 ? { endpoint: endpointOf(record, host.port) } : {}) };
+    if (host.state !== 'Healthy') return { state: host.state, detail: host.detail, ...known };
+    if (host.updating !== undefined) return { state: 'Transitioning', detail: `Starting generation ${host.updating} beside generation ${host.generation}, which serves meanwhile.`, ...known };
     // The host says Healthy: ask the service itself, briefly.
     const debugPort = record.debug ? host.debugPort : undefined;
     try {
-      const res = await fetch(`http://127.0.0.1:${host.port}/`, { signal: AbortSignal.timeout(2000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return { state: 'Healthy', detail: undefined, ...(debugPort !== undefined ? { debugPort } : {}) };
-      return { state: 'Unhealthy', detail: `The health check answered ${res.status}.` };
+      const status = await healthCheck(record, host.port);
+      if (status === 200) return { state: 'Healthy', detail: undefined, ...known, ...(debugPort !== undefined ? { debugPort } : {}) };
+      return { state: 'Unhealthy', detail: `The health check answered ${status}.`, ...known };
     } catch (err) {
-      return { state: 'Unhealthy', detail: `The health check failed: ${errorMessage(err)}` };
+      return { state: 'Unhealthy', detail: `The health check failed: ${errorMessage(err)}`, ...known };
     }
   }
 
   /** Tells the host to start the record's generation beside the current instance and switch to it. */
   async reload(record: ServiceRecord, options: LifecycleOptions): Promise<void> {
     const host = await this.hostAlive(record.name);
-    if (!host) throw new DeploymentFailedError(`Service '${record.name}' is not running.`, []);
+    if (!host) throw new DeploymentFailedError(`Service '${record.name}' is not running.`, [], { service: record.name });
     const offset = (await tailLines(this.store.logFile(record.name), 0)).size;
     options.onProgress?.(`Updating '${record.name}' to generation ${record.generation}: starting a new instance beside the current one`);
     process.kill(host.pid, 'SIGHUP');
@@ -176,21 +223,29 @@ export class ServiceHostController {
       return { generation: record.generation, outcome: 'failed' as const, reason: `The new instance was not Healthy after ${startTimeoutMs / 1000} s.` };
     });
     if (outcome.outcome !== 'succeeded') {
-      throw new DeploymentFailedError(`Update of '${record.name}' failed; the previous version keeps serving. ${outcome.reason ?? ''}`.trim(), await this.logTail(record.name));
+      throw new DeploymentFailedError(`Update of '${record.name}' failed; the previous version keeps serving. ${outcome.reason ?? ''}`.trim(), await this.logTail(record.name), { service: record.name, previousServing: true });
     }
     options.onProgress?.(`Healthy: generation ${record.generation} is serving at http://127.0.0.1:${host.port}/score`);
   }
 
   async stop(record: ServiceRecord, options: LifecycleOptions): Promise<void> {
     const host = await this.hostAlive(record.name);
-    if (!host) return;
-    options.onProgress?.(`Stopping '${record.name}' (pid ${host.pid}): draining in-flight requests`);
-    process.kill(host.pid, 'SIGTERM');
-    const deadline = Date.now() + 20_000;
-    while (isProcessAlive(host.pid) && Date.now() < deadline) await sleep(pollMs);
-    if (isProcessAlive(host.pid)) {
-      process.kill(host.pid, 'SIGKILL');
-      if (host.instancePid && isProcessAlive(host.instancePid)) process.kill(host.instancePid, 'SIGKILL');
+    if (host) {
+      options.onProgress?.(`Stopping '${record.name}' (pid ${host.pid}): draining in-flight requests`);
+      process.kill(host.pid, 'SIGTERM');
+      const deadline = Date.now() + 20_000;
+      while (isProcessAlive(host.pid) && Date.now() < deadline) await sleep(pollMs);
+      if (isProcessAlive(host.pid)) {
+        process.kill(host.pid, 'SIGKILL');
+        if (host.instancePid && isProcessAlive(host.instancePid)) process.kill(host.instancePid, 'SIGKILL');
+      }
+    }
+    // Whatever else still runs for this service (a host its record lost track of, an instance whose host was
+    // killed): found by the marker in its environment, stopped by pid.
+    const dir = this.store.dir(record.name);
+    for (const p of (await listModelportProcesses()).filter((q) => q.serviceDir === dir)) {
+      options.onProgress?.(`Stopping a stray ${p.role} process of '${record.name}' (pid ${p.pid})`);
+      await stopModelportProcess(p);
     }
   }
 

@@ -18,6 +18,10 @@ export class LocalTarget implements DeploymentTarget<'local'> {
     return { kind: 'local', port: hostPort(request, current) };
   }
 
+  preflight(record: ServiceRecord): Promise<void> {
+    return this.host.checkPort(record);
+  }
+
   // The host reads the credentials from the service's owner-only keys file itself.
   start(record: ServiceRecord, _credentials: StoredKeys, options: LifecycleOptions): Promise<StartedService> {
     return this.host.start(record, options);

@@ -9,6 +9,7 @@ import { EntryScriptResponse, createInitContext, runContextFor, type InitContext
 import { checkEntryScript, type EntryScript } from './contract';
 import { loadEntryModule } from './loadModule';
 import { ParameterValidator } from './parameterValidator';
+import { requestScope } from './requestScope';
 
 /** init() failed: the service must not become healthy. The reference server exits with code 3. */
 export class InitFailedError extends Error {
@@ -98,7 +99,14 @@ export class EntryScriptScorer implements Scorer {
     const input = this.inputOf(req);
     let output: unknown;
     try {
-      output = await this.script.run(input, runContextFor(this.context, req.requestId, req.logger));
+      // A rejection the script leaves unhandled fails this request (requestScope.ts), whatever run() does next.
+      output = await new Promise<unknown>((resolve, reject) => {
+        requestScope.run({ fail: (reason) => reject(reason instanceof Error ? reason : new Error(`unhandled rejection: ${String(reason)}`)) }, () => {
+          Promise.resolve()
+            .then(() => this.script.run(input, runContextFor(this.context, req.requestId, req.logger)))
+            .then(resolve, reject);
+        });
+      });
     } catch (err) {
       req.logger.error(`run() raised: ${err instanceof Error ? (err.stack ?? err.message) : errorMessage(err)}`);
       throw new RunFailedError(err);

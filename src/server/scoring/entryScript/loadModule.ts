@@ -2,12 +2,11 @@
 // code is evaluated under the script's own path, so its imports resolve from its folder, stack traces name
 // score.ts, and an inline source map lets a debugger put breakpoints in the TypeScript source.
 import Module from 'node:module';
-import { dirname, extname } from 'node:path';
+import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { entryScriptExtensionList, entryScriptLanguage, nodeEntryExtensions } from '../../../core/entryScriptFiles';
 import { ConfigError, errorMessage } from '../../../core/errors';
 
-const typescriptExtensions = new Set(['.ts', '.mts', '.cts']);
-const javascriptExtensions = new Set(['.js', '.mjs', '.cjs']);
 
 // esbuild would turn a bundled `import()` into `require()`; evaluated here it stays a real dynamic import,
 // which ESM entry scripts need.
@@ -49,12 +48,12 @@ async function compileTypeScript(file: string): Promise<unknown> {
 
 /** The module's exports, unwrapping `export default { init, run }` and CommonJS interop. */
 export async function loadEntryModule(file: string): Promise<Record<string, unknown>> {
-  const ext = extname(file).toLowerCase();
+  const language = entryScriptLanguage(file);
   let loaded: unknown;
   try {
-    if (typescriptExtensions.has(ext)) loaded = await compileTypeScript(file);
-    else if (javascriptExtensions.has(ext)) loaded = await dynamicImport(pathToFileURL(file).href);
-    else throw new ConfigError(`Entry script ${file} must be a .js, .mjs, .cjs or .ts file.`, file);
+    if (language === 'typescript') loaded = await compileTypeScript(file);
+    else if (language === 'javascript') loaded = await dynamicImport(pathToFileURL(file).href);
+    else throw new ConfigError(`Entry script ${file} must be a ${entryScriptExtensionList(nodeEntryExtensions)} file.`, file);
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     if ((err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && String(errorMessage(err)).includes(file)) {

@@ -4,7 +4,7 @@ import { BadRequestError, ConfigError, ModelOutputError, UnsupportedMediaTypeErr
 import type { PostprocessSpec, PreprocessSpec } from '../../../core/modelConfig';
 import type { TensorSpec } from '../../../core/onnx/signature';
 import { checkAgainstSpec, checkSharedDims, firstNonFinite, jsonToTensor, tensorToJson, type TensorValue } from '../../../core/onnx/tensorData';
-import { isJsonContentType, mimeOf, parseJsonDictionary } from '../../http/jsonBody';
+import { isJsonContentType, mimeOf, parseJsonDictionary, queryToJson } from '../../http/jsonBody';
 import type { Logger } from '../../logger';
 import type { LoadedModel } from '../../models/modelSet';
 import type { OnnxSession } from '../../runtime/onnxSession';
@@ -14,6 +14,7 @@ import { checkPreprocessSpec, imagesToTensor } from '../../../core/preprocess/im
 import type { ScoreRequest, ScoreResult, Scorer, ScorerDescription } from '../scorer';
 import { inferPreprocess } from '../../../core/preprocess/inferPreprocess';
 import { sampleRequest, sampleResponse } from './samples';
+import { checkFeeds, checkImageCount, defaultWorkLimits, type WorkLimits } from '../../limits';
 
 /** A 1×1 grey PNG: enough to load and exercise the image decoder once. */
 const onePixelPng = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==', 'base64');
@@ -26,7 +27,11 @@ export class OnnxScorer implements Scorer {
   private readonly preprocess: PreprocessSpec | undefined;
   private readonly postprocess: PostprocessSpec | undefined;
 
-  constructor(private readonly model: LoadedModel, logger: Logger) {
+  constructor(
+    private readonly model: LoadedModel,
+    logger: Logger,
+    private readonly limits: WorkLimits = defaultWorkLimits,
+  ) {
     if (!model.session) throw new ConfigError(`Model ${model.name}:${model.version} has no .onnx file; serve it with an entry script.`);
     this.session = model.session;
     const sig = this.session.signature;
@@ -63,6 +68,7 @@ export class OnnxScorer implements Scorer {
         `Model ${this.model.name} does not take images: its input '${this.input.name}' is not image-shaped and it has no preprocess section in its model config. Send {"data": [...]} instead.`,
       );
     }
+    checkImageCount(images.length, this.limits);
     const { data, dims } = await imagesToTensor(images, this.preprocess);
     const value: TensorValue = { type: this.preprocess.dtype, dims, data };
     checkAgainstSpec(value, this.input);
@@ -130,8 +136,9 @@ export class OnnxScorer implements Scorer {
   }
 
   async score(req: ScoreRequest): Promise<ScoreResult> {
-    if (req.method !== 'POST') throw new BadRequestError('The model is scored with POST /score; GET /score needs an entry script.');
-    const feeds = await this.feedsOf(req);
+    // GET /score?data=[[…]]: the query, parsed as the reference server parses it, is the request's JSON body.
+    const feeds = req.method === 'GET' ? await this.jsonFeeds(queryToJson(req.query)) : await this.feedsOf(req);
+    checkFeeds(feeds, this.limits);
     const outputs = await this.session.run(feeds);
     return { body: this.present(outputs) };
   }

@@ -1,4 +1,5 @@
-// Modelport: Deploy Model…: from an .onnx file (register, then deploy), a registered version, or the palette.
+// Modelport: Deploy Model…: from a model file or folder (register, then deploy), a registered version, or the palette;
+// a model that is not ONNX is deployed with its entry script (a score.py and its env.yml, or an inference config).
 // Asks for the service name, target and auth mode, streams the deployment's output into a progress
 // notification and the log, and offers the next steps.
 import type { ServiceStatus, AuthMode, ComputeType, KubernetesRequest } from '../../../core/services/types';
@@ -7,6 +8,7 @@ import type { CommandDeps } from '../../common/deps';
 import { dockerRunArgsFor } from '../../common/dockerRunArgs';
 import { suggestServiceName, validateServiceNameInput } from '../../common/names';
 import { pickAuthMode, pickKubernetesPlace, pickModelVersion, pickTarget } from '../../common/pickers';
+import { environmentBeside, pickEntryScript } from '../../common/entryScriptPicker';
 import { registerModel } from './registerModel';
 
 export interface DeployArgs {
@@ -20,6 +22,10 @@ export interface DeployArgs {
   modelName: string;
   source: 'file' | 'folder';
   entryScript: string;
+  /** inferenceconfig.json (entry script, source directory, environment), e.g. for a score.py and its env.yml. */
+  inferenceConfig: string;
+  /** A score.py's conda env.yml or requirements.txt. */
+  environmentFile: string;
   /** Kubernetes: context, namespace, registry (asked when the target is kubernetes and these are absent). */
   kubernetes: KubernetesRequest;
 }
@@ -28,7 +34,8 @@ async function modelRefFor(deps: CommandDeps, target: unknown, args: Partial<Dep
   if (isNode(target) && target.kind === 'version') return target.model.id;
   if (isNode(target) && target.kind === 'model') return `${target.name}:${target.versions[0]?.version ?? 'latest'}`;
   if (isUriLike(target)) {
-    const model = await registerModel(deps, target, { ...(args.modelName !== undefined ? { name: args.modelName } : {}), ...(args.source !== undefined ? { source: args.source } : {}) });
+    // One flow at a time: the deploy's own questions follow, and its notification ends it.
+    const model = await registerModel(deps, target, { quiet: true, ...(args.modelName !== undefined ? { name: args.modelName } : {}), ...(args.source !== undefined ? { source: args.source } : {}) });
     return model.id;
   }
   if (typeof target === 'string' && target.length > 0) return target;
@@ -45,6 +52,16 @@ export async function deployModel(deps: CommandDeps, target?: unknown, rawArgs?:
   const name =
     args.name ??
     required(await deps.ui.input({ title: `Deploy ${ref}: service name`, value: suggestServiceName(modelName, taken), validate: (v) => validateServiceNameInput(v, taken) }));
+  // Only ONNX models are scored without code; anything else (a pickle, a folder) needs its entry script.
+  let script: { entryScript?: string; environmentFile?: string; inferenceConfigPath?: string } = {};
+  if (args.inferenceConfig !== undefined) script = { inferenceConfigPath: args.inferenceConfig };
+  else if (args.entryScript !== undefined) {
+    const env = args.environmentFile ?? (args.entryScript.endsWith('.py') ? environmentBeside(args.entryScript) : undefined);
+    script = { entryScript: args.entryScript, ...(env !== undefined ? { environmentFile: env } : {}) };
+  } else if (!(await ws.registry.get(ref)).modelFile) {
+    const choice = await pickEntryScript(deps, ref, `Deploy ${ref} as ${name}: entry script`);
+    script = 'inferenceConfig' in choice ? { inferenceConfigPath: choice.inferenceConfig } : { entryScript: choice.entryScript, ...(choice.environmentFile !== undefined ? { environmentFile: choice.environmentFile } : {}) };
+  }
   const computeType = args.computeType ?? (await pickTarget(deps, `Deploy ${ref} as ${name}: target`));
   const kubernetes = computeType === 'kubernetes' ? (args.kubernetes ?? (await pickKubernetesPlace(deps, `Deploy ${ref} as ${name}`))) : undefined;
   const authMode = args.authMode ?? (await pickAuthMode(deps, `Deploy ${ref} as ${name}: authentication`));
@@ -56,7 +73,7 @@ export async function deployModel(deps: CommandDeps, target?: unknown, rawArgs?:
         models: [ref],
         computeType,
         authMode,
-        ...(args.entryScript !== undefined ? { entryScript: args.entryScript } : {}),
+        ...script,
         ...dockerRunArgsFor(computeType, deps.settings()),
         ...(kubernetes ? { kubernetes } : {}),
       },

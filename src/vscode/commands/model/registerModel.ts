@@ -1,5 +1,7 @@
-// Modelport: Register Model: an .onnx file (explorer context menu, or a file picker) becomes a new version.
+// Modelport: Register Model: a model file (.onnx, .pkl, .joblib, .pt…) or a model folder (explorer context menu, or a
+// file picker) becomes a new version.
 import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import { modelConfigPath } from '../../../core/modelConfigFile';
 import type { RegisteredModel } from '../../../core/registry/modelMeta';
@@ -12,6 +14,8 @@ export interface RegisterArgs {
   /** Register the file alone, or its whole folder (model config, labels and all). */
   source: 'file' | 'folder';
   description: string;
+  /** Registering as the first step of Deploy Model…: no "Registered" notification with its own Deploy… button. */
+  quiet: boolean;
 }
 
 /** The model config the server would read if the file's folder, or the file alone, were registered. */
@@ -50,8 +54,10 @@ export async function registerModel(deps: CommandDeps, target?: unknown, rawArgs
   const ws = deps.workspace();
   const file =
     pathOf(target) ??
-    required(await deps.ui.pickFile({ title: 'Register a Model: choose an ONNX model file', filters: { 'ONNX models': ['onnx'] }, defaultPath: ws.projectDir }));
-  const source = await chooseSource(deps, file, args.source);
+    required(await deps.ui.pickFile({ title: 'Register a Model: choose a model file', filters: { 'Model files': ['onnx', 'pkl', 'pickle', 'joblib', 'pt', 'pth', 'h5', 'keras'], 'All files': ['*'] }, defaultPath: ws.projectDir }));
+  // A folder chosen in the explorer is the model itself (registered under its own name, as Azure keeps it).
+  const isFolder = (await stat(file).catch(() => undefined))?.isDirectory() === true;
+  const source = isFolder ? file : await chooseSource(deps, file, args.source);
   const name =
     args.name ??
     required(await deps.ui.input({ title: 'Register a Model: name', prompt: 'Versions are numbered per name: registering the same name again adds a version.', value: suggestModelName(file), validate: validateModelNameInput }));
@@ -66,8 +72,10 @@ export async function registerModel(deps: CommandDeps, target?: unknown, rawArgs
   );
   deps.log.info(`Registered ${model.id} from ${source}: ${model.files.length} file(s), ${model.size} bytes, sha256 ${model.sha256}`);
   deps.refresh();
-  void deps.ui.info(`Registered model ${model.id}.`, 'Deploy…').then((button) => {
-    if (button === 'Deploy…') void deps.runCommand('modelport.model.deploy', model.id);
-  });
+  if (!args.quiet) {
+    void deps.ui.info(`Registered model ${model.id}.`, 'Deploy…').then((button) => {
+      if (button === 'Deploy…') void deps.runCommand('modelport.model.deploy', model.id);
+    });
+  }
   return model;
 }

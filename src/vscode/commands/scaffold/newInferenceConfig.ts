@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { entryScriptExtensions } from '../../../core/config/inferenceConfig';
+import { entryScriptExtensions } from '../../../core/entryScriptFiles';
 import { planScaffold } from '../../../core/scaffold/planScaffold';
 import { optionsOf, required } from '../../common/args';
 import type { CommandDeps } from '../../common/deps';
@@ -32,7 +32,9 @@ export async function newInferenceConfig(deps: CommandDeps, target?: unknown, ra
               : await deps.ui.pick(scripts.map((s) => ({ label: s, value: s })), { title, placeHolder: 'Which entry script?' }),
           );
   }
-  const environmentFile = args.environmentFile === null ? undefined : (args.environmentFile ?? (existsSync(join(targetDir, 'environment.json')) ? 'environment.json' : undefined));
+  // A score.py's environment is a conda env.yml (or requirements.txt); a JavaScript script's is environment.json.
+  const candidates = /\.py$/i.test(entryScript ?? '') ? ['env.yml', 'environment.yml', 'conda.yml', 'requirements.txt'] : ['environment.json'];
+  const environmentFile = args.environmentFile === null ? undefined : (args.environmentFile ?? candidates.find((c) => existsSync(join(targetDir, c))));
   const plan = planScaffold({ kind: 'inference-config', targetDir, entryScript: entryScript ?? 'score.ts', ...(environmentFile !== undefined ? { environmentFile } : {}) });
   return writePlan(deps, plan, args.overwrite !== undefined ? { overwrite: args.overwrite } : {});
 }

@@ -1,13 +1,14 @@
 // Snippets mask the key unless asked, quote what they paste, and — run for real against a real service with
 // curl, Python requests and Node — reproduce the request and its answer.
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { buildRequest, limits, type ImageInput } from '../../../../src/core/client/request';
 import { generateSnippet, generateSnippets, maskedSecret, shellQuote, type SnippetLanguage } from '../../../../src/core/client/snippets';
+import { findPython, skipUnlessPython } from '../../../helpers/python';
 import { startService, type RunningService } from '../../../helpers/startService';
 
 const dir = resolve('samples/fashion-mnist/images');
@@ -52,17 +53,19 @@ describe('snippets run for real', () => {
   // Asynchronous: the service answers from this very process.
   const run = async (lang: SnippetLanguage, code: string): Promise<string> => {
     const [cmd, args, file] =
-      lang === 'curl' ? ['bash', ['snippet.sh'], 'snippet.sh'] : lang === 'python' ? ['/usr/bin/python3', ['snippet.py'], 'snippet.py'] : [process.execPath, ['snippet.mjs'], 'snippet.mjs'];
+      lang === 'curl' ? ['bash', ['snippet.sh'], 'snippet.sh'] : lang === 'python' ? [findPython(['requests'])?.path ?? 'python3', ['snippet.py'], 'snippet.py'] : [process.execPath, ['snippet.mjs'], 'snippet.mjs'];
     writeFileSync(join(work, file), lang === 'curl' ? `${code} -s\n` : code);
     return new Promise((resolve, reject) => {
       execFile(cmd, args, { cwd: work, encoding: 'utf8', timeout: 20_000 }, (err, stdout, stderr) => (err ? reject(new Error(`${lang} snippet failed: ${stderr}`)) : resolve(stdout)));
     });
   };
-  const canRun = (lang: SnippetLanguage): boolean =>
-    lang === 'javascript' || (lang === 'curl' ? existsSync('/usr/bin/curl') : spawnSync('/usr/bin/python3', ['-c', 'import requests']).status === 0);
+  // The snippet needs a python3 with requests: the one on PATH or Debian's (it used to look only at /usr/bin/python3,
+  // which lacks requests where the python3 on PATH has it, and then said "python is not installed").
+  const skipReason = (lang: SnippetLanguage): false | string =>
+    lang === 'javascript' ? false : lang === 'curl' ? (existsSync('/usr/bin/curl') ? false : 'curl is not installed') : skipUnlessPython(['requests']);
 
   for (const lang of ['curl', 'python', 'javascript'] as const) {
-    test(`${lang}: raw bytes and a base64 batch answer like the panel's request`, { skip: !canRun(lang) && `${lang} is not installed` }, async () => {
+    test(`${lang}: raw bytes and a base64 batch answer like the panel's request`, { skip: skipReason(lang) }, async () => {
       const raw = buildRequest({ mode: 'image', encoding: 'raw', images: [img('sneaker.png')] }, { scoringUri: `${svc.url}/score` });
       assert.match(await run(lang, generateSnippet(lang, raw, { authorization: `Bearer ${key}`, reveal: true })), /"label":"Sneaker"/);
       const batch = buildRequest({ mode: 'image', encoding: 'base64', images: [img('sneaker.png'), img('bag.png')] }, { scoringUri: `${svc.url}/score` });

@@ -31,6 +31,7 @@ test('an empty object is a valid environment named after its file', () => {
     node: undefined,
     dependencies: {},
     variables: {},
+    python: { condaFile: undefined, interpreter: undefined },
   });
 });
 

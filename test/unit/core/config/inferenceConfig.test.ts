@@ -36,6 +36,7 @@ test('sourceDirectory is relative to the config file; entryScript and environmen
     node: '>=20',
     dependencies: { lodash: '^4.17.21', '@scope/helper': '1.2.3' },
     variables: { LABELS_FILE: 'labels.txt' },
+    python: { condaFile: undefined, interpreter: undefined },
   });
 });
 
@@ -64,19 +65,32 @@ test('missing entryScript and a misspelt key: both located', () => {
   );
 });
 
-test('Python entry scripts and scripts outside sourceDirectory are refused at the value', () => {
-  assert.equal(
-    messageOf('{\n  "entryScript": "score.py"\n}'),
-    'inferenceconfig.json:2:18: /entryScript must be a JavaScript or TypeScript file (.js, .mjs, .cjs, .ts, .mts, .cts); Modelport does not run Python scoring scripts',
-  );
+test('a score.py runs in the Python runtime; scripts outside sourceDirectory are refused at the value', () => {
+  const py = parseInferenceConfig('{\n  "entryScript": "score.py",\n  "condaFile": "env.yml"\n}', label, '/work/project');
+  assert.equal(py.runtime, 'python');
+  assert.equal(py.pythonEnvironmentFile, '/work/project/env.yml');
   assert.equal(
     messageOf('{"entryScript": "../score.js", "sourceDirectory": "src"}'),
     'inferenceconfig.json:1:17: /entryScript must be inside sourceDirectory (/work/project/src), since only that folder is shipped with the service',
   );
 });
 
-test('runtime other than node lists the allowed value', () => {
-  assert.equal(messageOf('{"entryScript": "s.js", "runtime": "python"}'), 'inferenceconfig.json:1:36: /runtime must be one of "node" (got "python")');
+test('runtime and the entry script must agree; other runtimes list the allowed values', () => {
+  assert.equal(messageOf('{"entryScript": "s.js", "runtime": "python"}'), 'inferenceconfig.json:1:17: /entryScript must be a Python file (.py) when /runtime is "python"');
+  assert.equal(messageOf('{"entryScript": "s.py", "runtime": "node"}'), 'inferenceconfig.json:1:36: /runtime is "node" but /entryScript is a Python file: set "runtime": "python" or remove /runtime');
+  assert.equal(messageOf('{"entryScript": "s.py", "runtime": "spark-py"}'), 'inferenceconfig.json:1:36: /runtime must be one of "python", "node" (got "spark-py")');
+  assert.equal(messageOf('{"entryScript": "s.rb"}'), 'inferenceconfig.json:1:17: /entryScript must be a Python file (.py) or a JavaScript or TypeScript file (.js, .mjs, .cjs, .ts, .mts, .cts)');
+});
+
+test('Azure\'s environment.python section names the conda file and a user-managed interpreter', () => {
+  const snake = parseInferenceConfig('{"entryScript": "score.py", "environment": {"python": {"conda_dependencies_file": "envs/env.yml"}}}', label, '/work/project');
+  assert.equal(snake.pythonEnvironmentFile, '/work/project/envs/env.yml');
+  const camel = parseInferenceConfig('{"entryScript": "score.py", "environment": {"python": {"condaDependenciesFile": "env.yml", "interpreterPath": "/opt/py/bin/python", "userManagedDependencies": true}}}', label, '/work/project');
+  assert.equal(camel.pythonEnvironmentFile, '/work/project/env.yml');
+  assert.equal(camel.pythonInterpreter, '/opt/py/bin/python');
+  const notManaged = parseInferenceConfig('{"entryScript": "score.py", "environment": {"python": {"interpreterPath": "python", "userManagedDependencies": false}}}', label, '/work/project');
+  assert.equal(notManaged.pythonInterpreter, undefined);
+  assert.match(messageOf('{"entryScript": "score.py", "condaFile": "a.yml", "environment": {"python": {"conda_dependencies_file": "b.yml"}}}'), /\/condaFile and \/environment\/python\/conda_dependencies_file name different files/);
 });
 
 test('environment and environmentFile together are refused', () => {

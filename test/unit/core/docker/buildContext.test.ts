@@ -89,6 +89,14 @@ describe('planBuildContext', () => {
     ]);
   });
 
+  test("the server's assets (the API page's Swagger UI) go beside it, in the server layer", () => {
+    const assets = [{ path: 'swagger-ui/swagger-ui-bundle.js', source: '/opt/modelport/dist/swagger-ui/swagger-ui-bundle.js' }];
+    const plan = planBuildContext({ ...request, serverBundle: { ...request.serverBundle, assets } });
+    const file = plan.files.find((f) => f.path === 'server/swagger-ui/swagger-ui-bundle.js');
+    assert.ok(file && 'source' in file && file.source === assets[0]!.source);
+    assert.ok(plan.files.findIndex((f) => f.path === 'server/swagger-ui/swagger-ui-bundle.js') < plan.files.findIndex((f) => f.path.startsWith('azureml-models/')));
+  });
+
   test('no lockfile (environment packages): npm install, and only package.json is copied', () => {
     const plan = planBuildContext({ ...request, runtime: planRuntimePackage(readFileSync('package-lock.json', 'utf8'), { lodash: '^4.17.21' }), source: undefined, models: [] });
     assert.match(plan.dockerfile, /^COPY package\.json \.\/$/m);

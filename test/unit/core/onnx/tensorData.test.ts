@@ -230,15 +230,22 @@ test('FP16 decoding', () => {
 });
 
 test('FP16 through jsonToTensor and back', () => {
-  const value = jsonToTensor('h', [1, 65520, 2 ** -24, 0.1], 'float16', [4]);
-  assert.deepEqual(value.data, new Uint16Array([0x3c00, 0x7c00, 0x0001, 0x2e66]));
-  assert.deepEqual(tensorToJson(value, false), [1, Infinity, 2 ** -24, 0.0999755859375]);
+  const value = jsonToTensor('h', [1, 65504, 2 ** -24, 0.1], 'float16', [4]);
+  assert.deepEqual(value.data, new Uint16Array([0x3c00, 0x7bff, 0x0001, 0x2e66]));
+  assert.deepEqual(tensorToJson(value, false), [1, 65504, 2 ** -24, 0.0999755859375]);
   const nan = tensorToJson({ type: 'float16', dims: [1], data: new Uint16Array([0x7e00]) }, false) as number[];
   assert.ok(Number.isNaN(nan[0]));
 });
 
 test('float32 narrows by IEEE rounding', () => {
   assert.deepEqual(jsonToTensor('x', [0.1], 'float32').data, new Float32Array([Math.fround(0.1)]));
+  assert.deepEqual(jsonToTensor('x', [3.4028234663852886e38], 'float32').data, new Float32Array([3.4028234663852886e38]));
+});
+
+test("a value no float32 (or float16) can hold is the caller's error, not an Infinity", () => {
+  rejects(() => jsonToTensor('x', [1, 1e39], 'float32'), "Input 'x': data[1] is 1e+39, expected a number float32 can hold (magnitude at most 3.4028235e38) for float32 (FP32)");
+  rejects(() => jsonToTensor('x', [-3.5e38], 'float32'), "Input 'x': data[0] is -3.5e+38, expected a number float32 can hold (magnitude at most 3.4028235e38) for float32 (FP32)");
+  rejects(() => jsonToTensor('h', [65520], 'float16'), "Input 'h': data[0] is 65520, expected a number float16 can hold (magnitude below 65520) for float16 (FP16)");
 });
 
 test('tensorToJson: 64-bit values become strings only past 2^53', () => {

@@ -115,8 +115,30 @@ test('observer sees rows per run and one queue wait per batched request', async 
     queued: () => (waits += 1),
   });
   await Promise.all([b.run(rows([[1]]), undefined), b.run(rows([[2]]), undefined), b.run(rows([[3], [4], [5]]), undefined)]);
-  assert.deepEqual(seen.sort(), [[2, 2], [3, 1]].sort());
-  assert.equal(waits, 2);
+  // The 3-row request runs as a 2-row chunk and a 1-row chunk, each queued like any request.
+  assert.deepEqual(seen.sort(), [[1, 1], [2, 1], [2, 2]]);
+  assert.equal(waits, 4);
+});
+
+test('a request larger than a batch runs in batch-sized chunks, and a small request is answered before it', async () => {
+  const model = doubler();
+  const sizes: number[] = [];
+  const b = new DynamicBatcher(async (f) => {
+    sizes.push(f.x?.dims[0] ?? 0);
+    await new Promise((r) => setImmediate(r));
+    return model.run(f);
+  }, { maxBatchSize: 2, maxDelayMs: 0 }, 1, quiet);
+  const finished: string[] = [];
+  const big = b.run(rows([[1], [2], [3], [4], [5], [6]]), undefined).then((out) => {
+    finished.push('big');
+    return out;
+  });
+  await new Promise((r) => setImmediate(r));
+  const small = b.run(rows([[7]]), undefined).then(() => finished.push('small'));
+  const [out] = await Promise.all([big, small]);
+  assert.deepEqual(Array.from(out.y?.data as Float32Array), [2, 4, 6, 8, 10, 12], 'the chunks are put back together in order');
+  assert.ok(sizes.every((n) => n <= 2), `no run holds more than a batch: ${sizes.join(',')}`);
+  assert.deepEqual(finished, ['small', 'big']);
 });
 
 test('which signatures can be batched', () => {

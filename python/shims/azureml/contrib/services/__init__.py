@@ -1,0 +1,1 @@
+"""Modelport's stand-in for azureml-contrib-services (AMLRequest, rawhttp, AMLResponse)."""
