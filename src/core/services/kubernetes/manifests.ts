@@ -14,7 +14,7 @@ import type {
   V2HorizontalPodAutoscaler,
 } from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import { containerPort } from '../../docker/buildContext';
-import { batchingEnv } from '../runtimeEnv';
+import { batchingEnv, limitsEnv } from '../runtimeEnv';
 import type { ServiceRecord, TargetSettingsOf } from '../serviceRecord';
 import type { StoredKeys } from '../serviceStore';
 
@@ -173,7 +173,8 @@ function scoringContainer(record: ServiceRecord, settings: KubernetesSettings, n
     image: imageOf(record, settings),
     imagePullPolicy: 'IfNotPresent',
     ports: [{ name: 'http', containerPort, protocol: 'TCP' }],
-    env: [...credentialEnv(record), ...Object.entries(batchingEnv(record.batching)).map(([k, v]) => ({ name: k, value: v })), ...extraEnv],
+    // The record's runtime settings as `modelport serve` reads them, as the other targets pass them.
+    env: [...credentialEnv(record), ...Object.entries({ ...batchingEnv(record.batching), ...limitsEnv(record.limits) }).map(([k, v]) => ({ name: k, value: v })), ...extraEnv],
     resources: resourceRequirements(settings.resources),
     ...probes(settings),
     lifecycle: { preStop: { exec: { command: ['sleep', String(preStopSeconds)] } } },

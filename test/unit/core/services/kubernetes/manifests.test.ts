@@ -91,6 +91,20 @@ test('the Deployment: replicas, rolling update without unavailability, probes, r
   for (const v of Object.values(keys)) assert.ok(!text.includes(v), 'no credential in the Deployment');
 });
 
+test("the record's work limits reach the scoring container as modelport serve reads them", () => {
+  const d = deploymentManifest(record({ limits: { maxRowsPerRequest: 50, maxConcurrentRequests: 2, maxQueueWaitMs: 300 } }));
+  valid('apps/v1', 'io.k8s.api.apps.v1.Deployment', d);
+  const env = d.spec?.template.spec?.containers[0]?.env ?? [];
+  assert.deepEqual(
+    env.filter((e) => e.value !== undefined && !e.name.startsWith('MODELPORT_MAX_BATCH')).map((e) => [e.name, e.value]),
+    [
+      ['MODELPORT_MAX_ROWS', '50'],
+      ['MODELPORT_MAX_CONCURRENT_REQUESTS', '2'],
+      ['MODELPORT_MAX_QUEUE_WAIT_MS', '300'],
+    ],
+  );
+});
+
 test('the Secret holds what the auth mode needs, base64, and nothing for auth none', () => {
   const s = secretManifest(record(), keys);
   valid('v1', 'io.k8s.api.core.v1.Secret', s);
