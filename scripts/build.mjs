@@ -3,7 +3,9 @@
 import { readdirSync } from 'node:fs';
 import { build } from 'esbuild';
 
-const external = ['vscode', 'onnxruntime-node', 'sharp', 'esbuild'];
+// @kubernetes/client-node (an ES module of ~15 MB with its dependencies) is loaded only for Kubernetes services:
+// left external, it costs the extension's activation and the service images nothing.
+const external = ['vscode', 'onnxruntime-node', 'sharp', 'esbuild', '@kubernetes/client-node'];
 // jsonc-parser's UMD main build requires files esbuild cannot see; its ESM build bundles cleanly.
 const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, external, mainFields: ['module', 'main'], logLevel: 'warning' };
 

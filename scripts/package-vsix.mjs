@@ -37,7 +37,7 @@ cpSync('docs/extension.md', join(stage, 'README.md'));
 
 // The runtime modules and everything they require, as installed (optional platform packages only when
 // present, which npm installs for this platform alone).
-const runtime = ['onnxruntime-node', 'sharp', 'esbuild'];
+const runtime = ['onnxruntime-node', 'sharp', 'esbuild', '@kubernetes/client-node'];
 // onnxruntime-node's install script (CUDA download) needs these; nothing at run time does.
 const installOnly = new Set(['adm-zip', 'global-agent']);
 const copied = new Set();

@@ -68,6 +68,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
     local: async (ctx) => new (await import('./core/services/local/localTarget.js')).LocalTarget(ctx, runtime),
     docker: async (ctx) => new (await import('./core/services/docker/localDockerTarget.js')).LocalDockerTarget(ctx, runtime),
     aci: async (ctx) => new (await import('./core/services/aci/aciTarget.js')).AciTarget(ctx, runtime, await azure.access()),
+    kubernetes: async (ctx) => (await import('./core/services/kubernetes/kubernetesTarget.js')).KubernetesTarget.create(ctx, runtime),
   });
   // Every open folder has its own Modelport workspace; a command acts on the one its arguments point at.
   const folders = (): vscode.WorkspaceFolder[] => [...(vscode.workspace.workspaceFolders ?? [])];

@@ -9,5 +9,6 @@ export function cliTargets(runtime: LocalRuntime): TargetFactories {
     local: async (context) => new (await import('../core/services/local/localTarget.js')).LocalTarget(context, runtime),
     docker: async (context) => new (await import('../core/services/docker/localDockerTarget.js')).LocalDockerTarget(context, runtime),
     aci: async (context) => new (await import('../core/services/aci/aciTarget.js')).AciTarget(context, runtime, (await import('../core/services/aci/cliAzureAccess.js')).cliAzureAccess(process.env)),
+    kubernetes: async (context) => (await import('../core/services/kubernetes/kubernetesTarget.js')).KubernetesTarget.create(context, runtime),
   };
 }

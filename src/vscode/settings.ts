@@ -1,9 +1,9 @@
 // Reads the modelport.* settings, with the manifest's defaults when a value is missing or of the wrong type.
 import * as vscode from 'vscode';
-import type { AuthMode, ComputeType } from '../core/services/types';
+import { computeTypeOf } from '../core/config/deploymentConfig';
+import type { AuthMode } from '../core/services/types';
 import type { Settings } from './common/deps';
 
-const targets: readonly ComputeType[] = ['local', 'docker', 'aci', 'aks'];
 const authModes: readonly AuthMode[] = ['none', 'key', 'token'];
 
 /** `projectDir`: the project folder whose settings apply (multi-root workspaces may set them per folder). */
@@ -13,10 +13,12 @@ export function readSettings(projectDir?: string): Settings {
   const target = c.get<unknown>('defaultTarget');
   const auth = c.get<unknown>('defaultAuthMode');
   const runArgs = c.get<unknown>('docker.runArgs');
+  const registry = c.get<unknown>('kubernetes.registry');
   return {
     workspaceFolder: typeof folder === 'string' && folder.trim() !== '' ? folder : '.modelport',
-    defaultTarget: targets.find((t) => t === target) ?? 'local',
+    defaultTarget: (typeof target === 'string' ? computeTypeOf(target) : undefined) ?? 'local',
     defaultAuthMode: authModes.find((a) => a === auth) ?? 'none',
     dockerRunArgs: Array.isArray(runArgs) ? runArgs.filter((a): a is string => typeof a === 'string') : [],
+    kubernetesRegistry: typeof registry === 'string' ? registry.trim() : '',
   };
 }

@@ -1,8 +1,9 @@
 // The flags deploy and update share, turned into a DeployRequest's fields.
 import { resolve } from 'node:path';
 import type { AzurePlacement } from '../../core/services/target';
+import { computeTypeOf, computeTypes } from '../../core/config/deploymentConfig';
 import { entryScriptExtensionList } from '../../core/entryScriptFiles';
-import type { AuthMode, ComputeType, DeployRequest } from '../../core/services/types';
+import type { AuthMode, ComputeType, DeployRequest, KubernetesRequest } from '../../core/services/types';
 import { UsageError } from '../common/usageError';
 
 export const deployFlags = {
@@ -17,6 +18,11 @@ export const deployFlags = {
   environment: { type: 'string' },
   python: { type: 'string' },
   workers: { type: 'string' },
+  'kube-context': { type: 'string' },
+  namespace: { type: 'string' },
+  registry: { type: 'string' },
+  'service-type': { type: 'string' },
+  replicas: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
 } as const;
 
@@ -33,6 +39,13 @@ export const deployFlagsHelp = `  --model REF                 a registered model
   --python PATH               the Python for a score.py without an environment file, or the base of its
                               venv (default: $MODELPORT_PYTHON, else python3 on PATH)
   --workers N                 Python worker processes for a score.py (default 1)
+  Kubernetes (--target kubernetes, alias aks; these win over deploymentconfig.json):
+  --kube-context NAME         a context of the kubeconfig (default: its current context; KUBECONFIG is read)
+  --namespace NS              the namespace, which must exist (default: the context's, else default)
+  --registry SERVER           the registry the cluster pulls from (default: $MODELPORT_REGISTRY); the image
+                              is pushed there as SERVER/modelport/NAME:GENERATION
+  --service-type TYPE         LoadBalancer (default), ClusterIP or NodePort
+  --replicas N                a fixed number of replicas (no autoscaler)
   -q, --quiet                 no progress lines on stderr`;
 
 interface DeployFlagValues {
@@ -47,19 +60,41 @@ interface DeployFlagValues {
   environment?: string;
   python?: string;
   workers?: string;
+  'kube-context'?: string;
+  namespace?: string;
+  registry?: string;
+  'service-type'?: string;
+  replicas?: string;
+}
+
+const serviceTypes: ReadonlyArray<NonNullable<KubernetesRequest['serviceType']>> = ['LoadBalancer', 'ClusterIP', 'NodePort'];
+
+function kubernetesFlags(values: DeployFlagValues): KubernetesRequest | undefined {
+  const k: KubernetesRequest = {};
+  if (values['kube-context'] !== undefined) k.context = values['kube-context'];
+  if (values.namespace !== undefined) {
+    if (!/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(values.namespace)) throw new UsageError(`--namespace must be a Kubernetes namespace (lower-case letters, digits and hyphens), got '${values.namespace}'.`);
+    k.namespace = values.namespace;
+  }
+  if (values.registry !== undefined) k.registry = values.registry;
+  if (values['service-type'] !== undefined) {
+    const t = serviceTypes.find((s) => s.toLowerCase() === values['service-type']?.toLowerCase());
+    if (!t) throw new UsageError(`--service-type must be LoadBalancer, ClusterIP or NodePort, got '${values['service-type']}'.`);
+    k.serviceType = t;
+  }
+  if (values.replicas !== undefined) k.replicas = positiveInt(values.replicas, '--replicas');
+  return Object.keys(k).length > 0 ? k : undefined;
 }
 
 const authModes: readonly AuthMode[] = ['none', 'key', 'token'];
-const computeTypes: readonly ComputeType[] = ['local', 'docker', 'aci', 'aks'];
-
 export function parseComputeType(value: string | undefined): ComputeType | undefined {
   if (value === undefined) return undefined;
-  const t = value.toLowerCase() as ComputeType;
-  if (!computeTypes.includes(t)) throw new UsageError(`--target must be one of ${computeTypes.join(', ')}, got '${value}'.`);
+  const t = computeTypeOf(value);
+  if (!t) throw new UsageError(`--target must be one of ${computeTypes.join(', ')} (or aks), got '${value}'.`);
   return t;
 }
 
-function positiveInt(value: string, flag: string): number {
+export function positiveInt(value: string, flag: string): number {
   if (!/^\d+$/.test(value) || Number(value) <= 0) throw new UsageError(`${flag} must be a positive whole number, got '${value}'.`);
   return Number(value);
 }
@@ -81,6 +116,8 @@ export function requestFromFlags(values: DeployFlagValues, cwd: string): Partial
   if (values.environment !== undefined) req.environmentFile = resolve(cwd, values.environment);
   if (values.python !== undefined) req.python = values.python.includes('/') ? resolve(cwd, values.python) : values.python;
   if (values.workers !== undefined) req.workers = positiveInt(values.workers, '--workers');
+  const kubernetes = kubernetesFlags(values);
+  if (kubernetes) req.kubernetes = kubernetes;
   return req;
 }
 

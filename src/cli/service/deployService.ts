@@ -17,9 +17,11 @@ end of the service log). Progress lines go to stderr; the result to stdout.
 
 Options:
 ${deployFlagsHelp}
-  --target local|docker|aci   compute type (wins over the deployment config; default local). docker builds
+  --target local|docker|aci|kubernetes
+                              compute type (wins over the deployment config; default local). docker builds
                               modelport/NAME:GENERATION and runs it (see docs/docker.md); aci pushes that
-                              image to --registry and runs it in Azure Container Instances
+                              image to --registry and runs it in Azure Container Instances; kubernetes (alias
+                              aks) pushes it to --registry and runs it on a cluster of the kubeconfig
 ${azureFlagsHelp}
   --keep-failed               aci: keep the container group of a failed deploy, to inspect it
   --debug                     run under the Node inspector on a loopback port (in 'service show --json':

@@ -2,12 +2,19 @@
 import type { ServiceStatus } from '../../core/services/types';
 import { formatDate, sanitizeText } from '../common/output';
 
+/** Where on its target a service runs, when the target has places (a cluster's context and namespace). */
+function targetWhere(s: ServiceStatus): string {
+  return s.target.kind === 'kubernetes' ? ` (context ${s.target.context}, namespace ${s.target.namespace}, ${s.target.serviceType})` : '';
+}
+
 export function formatService(s: ServiceStatus): string {
   const lines = [
     `${s.name}  ${s.state}${s.detail ? ` (${s.detail})` : ''}`,
-    `  target:       ${s.computeType}${s.targetDetail ? ` (${s.targetDetail})` : ''}`,
+    `  target:       ${s.computeType}${targetWhere(s)}${s.targetDetail ? ` (${s.targetDetail})` : ''}`,
     `  models:       ${s.models.join(', ') || '(none)'}`,
   ];
+  if (s.replicas) lines.push(`  replicas:     ${s.replicas.ready}/${s.replicas.desired} ready`);
+  if (s.target.kind === 'kubernetes' && s.target.portForwardCommand) lines.push(`  from here:    ${s.target.portForwardCommand}`);
   if (s.entryScript) lines.push(`  entry script: ${s.entryScript}`);
   if (s.python) {
     const py = s.python;

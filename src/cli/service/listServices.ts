@@ -37,8 +37,8 @@ async function run(argv: string[], io: CliIo): Promise<number> {
   for (const p of problems) io.stderr.write(`modelport: skipped a damaged service record: ${sanitizeText(p.message)}\n`);
   if (values.json) writeJson(io.stdout, { services, problems });
   else if (services.length > 0) {
-    const rows = services.map((s) => [s.name, s.state, s.computeType, s.models.join(',') || '-', s.authMode, s.scoringUri || '-']);
-    io.stdout.write(formatTable(['NAME', 'STATE', 'TARGET', 'MODELS', 'AUTH', 'SCORING URI'], rows));
+    const rows = services.map((s) => [s.name, s.state, s.computeType, s.replicas ? `${s.replicas.ready}/${s.replicas.desired}` : '-', s.models.join(',') || '-', s.authMode, s.scoringUri || '-']);
+    io.stdout.write(formatTable(['NAME', 'STATE', 'TARGET', 'READY', 'MODELS', 'AUTH', 'SCORING URI'], rows));
   } else if (problems.length === 0) {
     io.stderr.write(`No services in ${workspace.dir}. Deploy one with 'modelport service deploy NAME --model REF'.\n`);
   }

@@ -5,8 +5,10 @@ import type { Verb } from '../common/verb';
 import { deleteService } from './deleteService';
 import { deployService } from './deployService';
 import { exportDockerfile } from './exportDockerfile';
+import { exportManifestsVerb } from './exportManifests';
 import { listServices } from './listServices';
 import { pruneServices } from './pruneServices';
+import { scaleService } from './scaleService';
 import { serviceLogs } from './serviceLogs';
 import { genericServiceHint } from './serviceHints';
 import { regenerateKey, serviceKeys } from './serviceKeys';
@@ -16,7 +18,23 @@ import { startService, stopService } from './stopService';
 import { updateService } from './updateService';
 
 /** In the order `--help` lists them. */
-export const serviceVerbs: readonly Verb[] = [deployService, listServices, showService, serviceLogs, updateService, stopService, startService, deleteService, serviceKeys, regenerateKey, serviceToken, exportDockerfile, pruneServices];
+export const serviceVerbs: readonly Verb[] = [
+  deployService,
+  listServices,
+  showService,
+  serviceLogs,
+  updateService,
+  scaleService,
+  stopService,
+  startService,
+  deleteService,
+  serviceKeys,
+  regenerateKey,
+  serviceToken,
+  exportDockerfile,
+  exportManifestsVerb,
+  pruneServices,
+];
 
 export const serviceUsage = `Usage: modelport service <verb> [options]
 

@@ -4,8 +4,15 @@ import { resolve } from 'node:path';
 import { throwIfIssues, type ConfigIssue } from './configIssue';
 import { issueAtKey, issueAtValue, readConfigDocument, type ConfigDocument, type ConfigSource } from './configDocument';
 
-export type ComputeType = 'local' | 'docker' | 'aci' | 'aks';
-export const computeTypes: readonly ComputeType[] = ['local', 'docker', 'aci', 'aks'];
+export type ComputeType = 'local' | 'docker' | 'aci' | 'kubernetes';
+export const computeTypes: readonly ComputeType[] = ['local', 'docker', 'aci', 'kubernetes'];
+
+/** The compute type a file or a flag names, in any case; "aks" is Azure ML's name for a Kubernetes cluster. */
+export function computeTypeOf(name: string): ComputeType | undefined {
+  const lower = name.toLowerCase();
+  if (lower === 'aks') return 'kubernetes';
+  return (computeTypes as readonly string[]).includes(lower) ? (lower as ComputeType) : undefined;
+}
 
 /** How callers prove who they are: derived from authEnabled / tokenAuthEnabled. */
 export type AuthMode = 'none' | 'key' | 'token';
@@ -95,6 +102,18 @@ export interface DeploymentConfigJson {
   namespace?: string;
   kubeContext?: string;
   computeTargetName?: string;
+  serviceType?: KubernetesServiceType;
+  kubernetes?: Partial<KubernetesSettings>;
+}
+
+export type KubernetesServiceType = 'LoadBalancer' | 'ClusterIP' | 'NodePort';
+
+/** Modelport's own Kubernetes settings (the `kubernetes` object). */
+export interface KubernetesSettings {
+  /** `deployment`: a Deployment, a Service, an HPA; `kserve`: a KServe InferenceService. */
+  flavour: 'deployment' | 'kserve';
+  /** The Deployment's progressDeadlineSeconds: how long a rollout may make no progress before it fails. */
+  progressDeadlineSeconds: number;
 }
 
 /** Settings every compute type has, defaults applied. */
@@ -149,8 +168,8 @@ export interface AciDeploymentConfig extends DeploymentConfigBase {
   dataCollection: { storageEnabled: boolean };
 }
 
-export interface AksDeploymentConfig extends DeploymentConfigBase {
-  computeType: 'aks';
+export interface KubernetesDeploymentConfig extends DeploymentConfigBase {
+  computeType: 'kubernetes';
   docker: DockerSettings;
   dataCollection: { storageEnabled: boolean };
   /** Set when the file fixes the number of instances; then autoScaler.autoscaleEnabled is false. */
@@ -161,9 +180,11 @@ export interface AksDeploymentConfig extends DeploymentConfigBase {
   namespace: string | undefined;
   kubeContext: string | undefined;
   computeTargetName: string | undefined;
+  serviceType: KubernetesServiceType;
+  kubernetes: KubernetesSettings;
 }
 
-export type DeploymentConfig = LocalDeploymentConfig | DockerDeploymentConfig | AciDeploymentConfig | AksDeploymentConfig;
+export type DeploymentConfig = LocalDeploymentConfig | DockerDeploymentConfig | AciDeploymentConfig | KubernetesDeploymentConfig;
 
 /** The defaults the schema documents (`default`), in one place; a unit test keeps the two in step. */
 export const deploymentDefaults = {
@@ -178,24 +199,28 @@ export const deploymentDefaults = {
   autoScaler: { minReplicas: 1, maxReplicas: 10, refreshPeriodInSeconds: 1, targetUtilization: 70 },
   livenessProbeRequirements: { periodSeconds: 10, initialDelaySeconds: 310, timeoutSeconds: 2, successThreshold: 1, failureThreshold: 3 },
   gpuCores: 0,
+  serviceType: 'LoadBalancer',
+  kubernetes: { flavour: 'deployment', progressDeadlineSeconds: 600 },
 } as const;
 
 /** Fields that mean something for some compute types only; a field not listed here applies to all. */
 const onlyFor: Partial<Record<keyof DeploymentConfigJson, readonly ComputeType[]>> = {
   port: ['local', 'docker'],
-  docker: ['docker', 'aci', 'aks'],
+  docker: ['docker', 'aci', 'kubernetes'],
   location: ['aci'],
   dnsNameLabel: ['aci'],
   resourceGroup: ['aci'],
   subscriptionId: ['aci'],
-  dataCollection: ['aci', 'aks'],
-  numReplicas: ['aks'],
-  autoScaler: ['aks'],
-  livenessProbeRequirements: ['aks'],
-  gpuCores: ['aks'],
-  namespace: ['aks'],
-  kubeContext: ['aks'],
-  computeTargetName: ['aks'],
+  dataCollection: ['aci', 'kubernetes'],
+  numReplicas: ['kubernetes'],
+  autoScaler: ['kubernetes'],
+  livenessProbeRequirements: ['kubernetes'],
+  gpuCores: ['kubernetes'],
+  namespace: ['kubernetes'],
+  kubeContext: ['kubernetes'],
+  computeTargetName: ['kubernetes'],
+  serviceType: ['kubernetes'],
+  kubernetes: ['kubernetes'],
 };
 
 function quotedList(types: readonly ComputeType[]): string {
@@ -243,7 +268,7 @@ function baseOf(json: DeploymentConfigJson, computeType: ComputeType, baseDir: s
   const d = deploymentDefaults;
   const tokenAuthEnabled = json.tokenAuthEnabled ?? d.tokenAuthEnabled;
   // Azure turns key auth on by default for AKS only, and not when token auth was asked for.
-  const authEnabled = json.authEnabled ?? (computeType === 'aks' && !tokenAuthEnabled);
+  const authEnabled = json.authEnabled ?? (computeType === 'kubernetes' && !tokenAuthEnabled);
   return {
     description: json.description ?? undefined,
     tags: { ...json.tags },
@@ -279,8 +304,8 @@ function dockerOf(json: DeploymentConfigJson): DockerSettings {
 
 export function normaliseDeploymentConfig(doc: ConfigDocument<DeploymentConfigJson>): DeploymentConfig {
   const json = doc.value;
-  // The schema's enum only admits the four names in lower or upper case.
-  const computeType = json.computeType.toLowerCase() as ComputeType;
+  // The schema's enum only admits the known names in lower or upper case.
+  const computeType = computeTypeOf(json.computeType) ?? 'local';
   throwIfIssues(doc.source.fileLabel, doc.source.file, ruleIssues(doc, computeType));
   const base = baseOf(json, computeType, doc.source.baseDir);
   const d = deploymentDefaults;
@@ -300,7 +325,7 @@ export function normaliseDeploymentConfig(doc: ConfigDocument<DeploymentConfigJs
         subscriptionId: json.subscriptionId,
         dataCollection: { storageEnabled: json.dataCollection?.storageEnabled ?? false },
       };
-    case 'aks':
+    case 'kubernetes':
       return {
         ...base,
         computeType,
@@ -314,6 +339,8 @@ export function normaliseDeploymentConfig(doc: ConfigDocument<DeploymentConfigJs
         namespace: json.namespace,
         kubeContext: json.kubeContext,
         computeTargetName: json.computeTargetName,
+        serviceType: json.serviceType ?? d.serviceType,
+        kubernetes: { ...d.kubernetes, ...json.kubernetes },
       };
   }
 }

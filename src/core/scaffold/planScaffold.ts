@@ -70,7 +70,7 @@ function deploymentJson(request: ScaffoldRequest): DeploymentConfigJson {
   };
   if ((computeType === 'local' || computeType === 'docker') && request.port !== undefined) config.port = request.port;
   if (computeType !== 'local') config.containerResourceRequirements = { cpu: 0.5, memoryInGB: 1 };
-  if (computeType !== 'local' && request.dockerRunArgs !== undefined && request.dockerRunArgs.length > 0) config.docker = { runArgs: [...request.dockerRunArgs] };
+  if (computeType === 'docker' && request.dockerRunArgs !== undefined && request.dockerRunArgs.length > 0) config.docker = { runArgs: [...request.dockerRunArgs] };
   return config;
 }
 

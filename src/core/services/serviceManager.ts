@@ -12,7 +12,7 @@ import { isPythonEntryScript, preparePython } from '../python/preparePython';
 import { refuseUnservableModels } from './servableModels';
 import type { ServiceRecord, TargetKind } from './serviceRecord';
 import { ServiceExistsError, ServiceStore, publicKeys, servicesUsing, validateServiceName, type StoredKeys } from './serviceStore';
-import type { DeploymentTarget, TargetContext, TargetFactories, TargetRequest, TargetStatus } from './target';
+import type { DeploymentTarget, ScaleRequest, TargetContext, TargetFactories, TargetRequest, TargetStatus } from './target';
 import type {
   ComputeType,
   DeployRequest,
@@ -132,6 +132,7 @@ export class ServiceManager implements ServiceLifecycle {
       ...(req.port !== undefined ? { port: req.port } : {}),
       ...(req.dockerRunArgs !== undefined ? { dockerRunArgs: req.dockerRunArgs } : {}),
       ...(req.azure !== undefined ? { azure: req.azure } : {}),
+      ...(req.kubernetes !== undefined ? { kubernetes: req.kubernetes } : {}),
     };
     return { common: s, target };
   }
@@ -337,7 +338,18 @@ export class ServiceManager implements ServiceLifecycle {
       updateStrategy: target.updateStrategy,
       ...(status.debugPort !== undefined ? { debugPort: status.debugPort } : {}),
       ...(status.targetDetail !== undefined ? { targetDetail: status.targetDetail } : {}),
+      ...(status.replicas !== undefined ? { replicas: status.replicas } : {}),
     };
+  }
+
+  /** `service scale`: a new replica count or autoscaler bounds, on targets that have replicas. */
+  async scale(name: string, request: ScaleRequest, options: LifecycleOptions = {}): Promise<ServiceStatus> {
+    const record = await this.store.readRecord(name);
+    const target = await this.target(record.target.kind);
+    if (!target.scale) throw new ConflictError(`Service '${name}' runs on '${record.target.kind}', which has one instance: only Kubernetes services scale.`);
+    const settings = await target.scale(record, request, options);
+    await this.store.writeRecord({ ...record, target: settings, updatedTime: new Date().toISOString() });
+    return this.get(name);
   }
 
   async get(name: string): Promise<ServiceStatus> {

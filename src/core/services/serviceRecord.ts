@@ -59,7 +59,53 @@ const aciTargetSchema = z.object({
   failure: z.object({ reason: z.string(), time: z.string() }).optional(),
 });
 
-export const targetSettingsSchema = z.discriminatedUnion('kind', [localTargetSchema, dockerTargetSchema, aciTargetSchema]);
+/** A Deployment (or a KServe InferenceService) on a Kubernetes cluster of the kubeconfig, AKS or any other. */
+const kubernetesTargetSchema = z.object({
+  kind: z.literal('kubernetes'),
+  /** The kubeconfig context the service was deployed to (kept, so a later current-context does not move it). */
+  context: z.string(),
+  namespace: z.string(),
+  serviceType: z.enum(['LoadBalancer', 'ClusterIP', 'NodePort']),
+  /** Fixed replicas; absent when an autoscaler owns the count. */
+  replicas: z.number().int().positive().optional(),
+  autoscaler: z
+    .object({
+      minReplicas: z.number().int().positive(),
+      maxReplicas: z.number().int().positive(),
+      targetUtilization: z.number().int().min(1).max(100),
+      refreshPeriodInSeconds: z.number().int().positive(),
+    })
+    .optional(),
+  resources: z.object({
+    cpu: z.number().positive(),
+    memoryInGB: z.number().positive(),
+    cpuLimit: z.number().positive().optional(),
+    memoryInGBLimit: z.number().positive().optional(),
+    gpuCores: z.number().int().nonnegative().optional(),
+  }),
+  livenessProbe: z.object({
+    periodSeconds: z.number().int().positive(),
+    initialDelaySeconds: z.number().int().nonnegative(),
+    timeoutSeconds: z.number().int().positive(),
+    successThreshold: z.number().int().positive(),
+    failureThreshold: z.number().int().positive(),
+  }),
+  progressDeadlineSeconds: z.number().int().positive(),
+  /** The registry login server the cluster pulls from (`--registry`, MODELPORT_REGISTRY). */
+  registry: z.string(),
+  image: imageSettingsSchema,
+  /** `<registry>/modelport/<service>:<generation>`, once pushed. */
+  imageReference: z.string().optional(),
+  flavour: z.enum(['deployment', 'kserve']),
+  /** An image pull secret (`<service>-pull`) is created from MODELPORT_REGISTRY_USERNAME / _PASSWORD. */
+  pullSecret: z.boolean().optional(),
+  /** ClusterIP services: the exact `kubectl port-forward` command that reaches the service from this machine. */
+  portForwardCommand: z.string().optional(),
+  /** Azure ML's name of the attached cluster, recorded as the file gave it. */
+  computeTargetName: z.string().optional(),
+});
+
+export const targetSettingsSchema = z.discriminatedUnion('kind', [localTargetSchema, dockerTargetSchema, aciTargetSchema, kubernetesTargetSchema]);
 
 export const serviceRecordSchema = z.object({
   name: z.string(),

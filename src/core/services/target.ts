@@ -7,7 +7,7 @@ import type { DeploymentConfig } from '../config/deploymentConfig';
 import type { ModelRegistry } from '../registry/modelRegistry';
 import type { ServiceRecord, TargetKind, TargetSettingsOf } from './serviceRecord';
 import type { ServiceStore, StoredKeys } from './serviceStore';
-import type { LifecycleOptions, LogOptions, ServiceState } from './types';
+import type { KubernetesRequest, LifecycleOptions, LogOptions, ServiceState } from './types';
 
 export interface TargetStatus {
   state: ServiceState;
@@ -16,6 +16,8 @@ export interface TargetStatus {
   targetDetail?: string;
   /** The loopback port of the serving instance's Node inspector (services deployed with debug). */
   debugPort?: number;
+  /** Targets with replicas: how many are ready of how many wanted. */
+  replicas?: { ready: number; desired: number };
   /** The record generation that is serving, when the target can tell: lets a later command finish an interrupted update. */
   servingGeneration?: number;
   /** Where the running service answers, when the target can tell: lets a later command finish an interrupted deploy. */
@@ -55,6 +57,8 @@ export interface TargetRequest {
   dockerRunArgs?: string[];
   /** Where in Azure (aci target): flags and environment, winning over the deployment config. */
   azure?: AzurePlacement;
+  /** Flags for the kubernetes target (context, namespace, registry, service type, replicas). */
+  kubernetes?: KubernetesRequest;
 }
 
 /** `--subscription`, `--resource-group`, `--location`, `--registry` (or their environment variables). */
@@ -64,6 +68,13 @@ export interface AzurePlacement {
   location?: string;
   /** A container registry's login server (`myregistry.azurecr.io`). */
   registry?: string;
+}
+
+/** A new replica count, or new autoscaler bounds (`service scale`). */
+export interface ScaleRequest {
+  replicas?: number;
+  minReplicas?: number;
+  maxReplicas?: number;
 }
 
 export interface DeploymentTarget<K extends TargetKind = TargetKind> {
@@ -93,6 +104,8 @@ export interface DeploymentTarget<K extends TargetKind = TargetKind> {
   isRunning(record: ServiceRecord): Promise<boolean>;
   /** The last `tail` lines, then (with `follow`) new lines as they come, until the signal aborts. */
   logs(record: ServiceRecord, options: LogOptions): AsyncIterable<string>;
+  /** Targets with replicas: changes their number (or the autoscaler's bounds) without a new generation. */
+  scale?(record: ServiceRecord, request: ScaleRequest, options: LifecycleOptions): Promise<TargetSettingsOf<K>>;
 }
 
 /** What every target is built with: the workspace's service store and model registry. */

@@ -39,6 +39,19 @@ export interface DeployRequest {
   python?: string;
   /** Python worker processes (the reference server's WORKER_COUNT). */
   workers?: number;
+  /** Kubernetes shortcuts (flags, pickers) that win over deploymentconfig.json. */
+  kubernetes?: KubernetesRequest;
+}
+
+/** Where on a cluster, and how many replicas; each wins over the deployment config. */
+export interface KubernetesRequest {
+  /** A context of the kubeconfig (--kube-context). */
+  context?: string;
+  namespace?: string;
+  /** The registry login server the cluster pulls from (--registry; else MODELPORT_REGISTRY). */
+  registry?: string;
+  serviceType?: 'LoadBalancer' | 'ClusterIP' | 'NodePort';
+  replicas?: number;
 }
 
 /** A record as callers see it, with its live state. */
@@ -54,6 +67,8 @@ export interface ServiceStatus extends ServiceRecord {
   updateStrategy: UpdateStrategy;
   /** What the target reports beside the state (ACI: provisioning state, container state, restart count). */
   targetDetail?: string;
+  /** Targets with replicas (Kubernetes): how many are ready of how many wanted. */
+  replicas?: { ready: number; desired: number };
 }
 
 export interface LogOptions {

@@ -12,6 +12,8 @@ export interface Settings {
   defaultTarget: ComputeType;
   defaultAuthMode: AuthMode;
   dockerRunArgs: string[];
+  /** modelport.kubernetes.registry: the registry a Kubernetes cluster pulls service images from ('' when unset). */
+  kubernetesRegistry: string;
 }
 
 /** SecretStorage's shape, so flows can be tested with a Map. */

@@ -1,7 +1,7 @@
 // Prompts shared by several commands: which service, which model version, which target and auth mode.
 import { NotFoundError } from '../../core/errors';
 import type { RegisteredModel } from '../../core/registry/modelMeta';
-import type { AuthMode, ComputeType, ServiceStatus } from '../../core/services/types';
+import type { AuthMode, ComputeType, KubernetesRequest, ServiceStatus } from '../../core/services/types';
 import { required } from './args';
 import type { CommandDeps } from './deps';
 import type { PickItem } from './ui';
@@ -32,7 +32,7 @@ const targetItems: ReadonlyArray<PickItem<ComputeType>> = [
   { label: 'local', description: 'a Node.js process on this machine', value: 'local' },
   { label: 'docker', description: 'a container on the local Docker engine', value: 'docker' },
   { label: 'aci', description: 'Azure Container Instances', value: 'aci' },
-  { label: 'aks', description: 'a Kubernetes cluster', value: 'aks' },
+  { label: 'kubernetes', description: 'a Kubernetes cluster in the kubeconfig (AKS or any other)', value: 'kubernetes' },
 ];
 
 const authItems: ReadonlyArray<PickItem<AuthMode>> = [
@@ -62,4 +62,31 @@ export async function pickTarget(deps: CommandDeps, title: string): Promise<Comp
 
 export async function pickAuthMode(deps: CommandDeps, title: string): Promise<AuthMode> {
   return required(await deps.ui.pick(defaultFirst(authItems, deps.settings().defaultAuthMode), { title, placeHolder: 'How do callers authenticate?' }));
+}
+
+/** Kubernetes: which context (cluster) and namespace, and the registry the cluster pulls from. */
+export async function pickKubernetesPlace(deps: CommandDeps, title: string): Promise<KubernetesRequest> {
+  // Loaded on first use: the kubeconfig reader (and @kubernetes/client-node) only for Kubernetes deployments.
+  const discovery = await import('../../core/services/kubernetes/kubeDiscovery.js');
+  const contexts = await discovery.kubeContexts();
+  const context = required(
+    await deps.ui.pick(
+      contexts.map((c) => ({ label: c.name, description: `${c.cluster}${c.namespace ? ` · ${c.namespace}` : ''}`, ...(c.current ? { detail: 'current context' } : {}), value: c })),
+      { title, placeHolder: 'Which cluster (kube context)?' },
+    ),
+  );
+  const namespaces = await discovery.kubeNamespaces(context.name);
+  const fallback = context.namespace ?? 'default';
+  const namespace =
+    namespaces.length > 0
+      ? required(await deps.ui.pick([...namespaces].sort((a, b) => Number(b === fallback) - Number(a === fallback)).map((n) => ({ label: n, value: n })), { title, placeHolder: `Which namespace of ${context.name}?` }))
+      : required(await deps.ui.input({ title: `${title}: namespace (it must exist)`, value: fallback, validate: (v) => (/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(v) ? undefined : 'A Kubernetes namespace: lower-case letters, digits and hyphens') }));
+  const registry = required(
+    await deps.ui.input({
+      title: `${title}: registry the cluster pulls from`,
+      value: deps.settings().kubernetesRegistry || process.env.MODELPORT_REGISTRY || '',
+      validate: (v) => (v.trim() ? undefined : 'The login server of a registry the cluster can pull from, such as myregistry.azurecr.io'),
+    }),
+  );
+  return { context: context.name, namespace, registry: registry.trim() };
 }

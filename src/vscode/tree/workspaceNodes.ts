@@ -184,11 +184,18 @@ export function serviceContextValue(service: ServiceStatus): string {
   return `modelport.service.${service.state.toLowerCase()}.${service.computeType}.${service.authMode}`;
 }
 
-/** Where a service runs, as the tree says it: this machine, the local engine, or Azure subscription · resource group. */
+/**
+ * Where a service runs, as the tree says it: this machine, the local engine, Azure subscription · resource group,
+ * or a Kubernetes cluster (context) · namespace with its ready/desired replicas first (a narrow side bar cuts the end).
+ */
 export function serviceWhere(service: ServiceStatus): string {
   const t = service.target;
   if (t.kind === 'aci') return `Azure ${t.subscriptionId.slice(0, 8)}… · ${t.resourceGroup}`;
-  return t.kind === 'docker' ? 'docker' : 'local';
+  if (t.kind === 'kubernetes') {
+    const replicas = service.replicas ? `${service.replicas.ready}/${service.replicas.desired} ready · ` : '';
+    return `${replicas}kubernetes ${t.context} · ${t.namespace}`;
+  }
+  return t.kind;
 }
 
 export function serviceTooltip(service: ServiceStatus): string {
@@ -198,7 +205,7 @@ export function serviceTooltip(service: ServiceStatus): string {
     '',
     t.kind === 'aci'
       ? `Target: Azure Container Instances, subscription ${t.subscriptionId}, resource group ${t.resourceGroup}${t.location ? `, ${t.location}` : ''} (container group ${t.containerGroupName})`
-      : `Target: ${service.computeType}`,
+      : `Target: ${serviceWhere(service)}`,
     '',
     `Models: ${service.models.join(', ')}`,
     '',

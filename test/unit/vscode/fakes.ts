@@ -175,7 +175,7 @@ export function makeDeps(ws: ModelportWorkspace, ui: ScriptedUi, overrides: Part
   const deps = {
     ui,
     log: new MemoryLog(),
-    settings: (): Settings => ({ workspaceFolder: '.modelport', defaultTarget: 'local', defaultAuthMode: 'none', dockerRunArgs: [], ...overrides }),
+    settings: (): Settings => ({ workspaceFolder: '.modelport', defaultTarget: 'local', defaultAuthMode: 'none', dockerRunArgs: [], kubernetesRegistry: '', ...overrides }),
     workspace: () => ws,
     secrets: {
       get: async (k: string) => secretMap.get(k),

@@ -69,6 +69,34 @@ test('services show state, target and scoring URI, with a colour per state', () 
   assert.equal(presentNode({ kind: 'service', id: 'x', service: service('x', 'Failed') }).icon.color, 'list.errorForeground');
 });
 
+test('a Kubernetes service shows its cluster (context) · namespace and ready/desired replicas', () => {
+  const base = service('k', 'Healthy', 'key');
+  const k: ServiceStatus = {
+    ...base,
+    computeType: 'kubernetes',
+    updateStrategy: 'rolling',
+    scoringUri: 'http://20.1.2.3:80/score',
+    replicas: { ready: 2, desired: 3 },
+    target: {
+      kind: 'kubernetes',
+      context: 'aks-prod',
+      namespace: 'ml',
+      serviceType: 'LoadBalancer',
+      replicas: 3,
+      resources: { cpu: 0.1, memoryInGB: 0.5 },
+      livenessProbe: { periodSeconds: 10, initialDelaySeconds: 310, timeoutSeconds: 2, successThreshold: 1, failureThreshold: 3 },
+      progressDeadlineSeconds: 600,
+      registry: 'r',
+      image: { buildArgs: {} },
+      flavour: 'deployment',
+    },
+  };
+  const p = presentNode({ kind: 'service', id: 'service:k', service: k });
+  assert.equal(p.description, 'Healthy · 2/3 ready · kubernetes aks-prod · ml · http://20.1.2.3:80/score');
+  assert.ok(p.tooltip?.includes('Target: 2/3 ready · kubernetes aks-prod · ml'));
+  assert.equal(p.contextValue, 'modelport.service.healthy.kubernetes.key');
+});
+
 test("the manifest's when-clause regexes match the contextValues they are meant for", () => {
   const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { menus: Record<string, Array<{ command: string; when?: string }>> } };
   const item = pkg.contributes.menus['view/item/context'] ?? [];

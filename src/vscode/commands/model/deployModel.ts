@@ -3,13 +3,13 @@
 // Asks for the service name, target and auth mode, streams the deployment's output into a progress
 // notification and the log, and offers the next steps.
 import type { AzurePlacement } from '../../../core/services/target';
-import type { ServiceStatus, AuthMode, ComputeType } from '../../../core/services/types';
+import type { ServiceStatus, AuthMode, ComputeType, KubernetesRequest } from '../../../core/services/types';
 import { isNode, isUriLike, optionsOf, required } from '../../common/args';
 import { pickAzurePlacement } from '../../common/azurePickers';
 import type { CommandDeps } from '../../common/deps';
 import { dockerRunArgsFor } from '../../common/dockerRunArgs';
 import { suggestServiceName, validateServiceNameInput } from '../../common/names';
-import { pickAuthMode, pickModelVersion, pickTarget } from '../../common/pickers';
+import { pickAuthMode, pickKubernetesPlace, pickModelVersion, pickTarget } from '../../common/pickers';
 import { environmentBeside, pickEntryScript } from '../../common/entryScriptPicker';
 import { registerModel } from './registerModel';
 
@@ -30,6 +30,8 @@ export interface DeployArgs {
   inferenceConfig: string;
   /** A score.py's conda env.yml or requirements.txt. */
   environmentFile: string;
+  /** Kubernetes: context, namespace, registry (asked when the target is kubernetes and these are absent). */
+  kubernetes: KubernetesRequest;
 }
 
 async function modelRefFor(deps: CommandDeps, target: unknown, args: Partial<DeployArgs>): Promise<string> {
@@ -66,6 +68,7 @@ export async function deployModel(deps: CommandDeps, target?: unknown, rawArgs?:
   }
   const computeType = args.computeType ?? (await pickTarget(deps, `Deploy ${ref} as ${name}: target`));
   const azure = computeType === 'aci' ? await pickAzurePlacement(deps, `Deploy ${ref} as ${name}`, args.azure) : undefined;
+  const kubernetes = computeType === 'kubernetes' ? (args.kubernetes ?? (await pickKubernetesPlace(deps, `Deploy ${ref} as ${name}`))) : undefined;
   const authMode = args.authMode ?? (await pickAuthMode(deps, `Deploy ${ref} as ${name}: authentication`));
   deps.log.info(`Deploying ${ref} as service ${name} (${computeType}, auth ${authMode})`);
   const status = await deps.ui.progress(`Deploying ${name}`, (progress, signal) =>
@@ -78,6 +81,7 @@ export async function deployModel(deps: CommandDeps, target?: unknown, rawArgs?:
         ...script,
         ...dockerRunArgsFor(computeType, deps.settings()),
         ...(azure ? { azure } : {}),
+        ...(kubernetes ? { kubernetes } : {}),
       },
       {
         signal,

@@ -48,8 +48,8 @@ test('aci: upper-case computeType is accepted and lower-cased; Azure fields kept
 
 test('aks: autoscaler, probes and limits merged over defaults; key auth on by default', async () => {
   const config = await loadDeploymentConfig(join(fixtures, 'aks/deploymentconfig.json'));
-  assert.equal(config.computeType, 'aks');
-  if (config.computeType !== 'aks') return;
+  assert.equal(config.computeType, 'kubernetes');
+  if (config.computeType !== 'kubernetes') return;
   assert.equal(config.auth, 'key');
   assert.deepEqual(config.autoScaler, { autoscaleEnabled: true, minReplicas: 2, maxReplicas: 4, refreshPeriodInSeconds: 5, targetUtilization: 60 });
   assert.deepEqual(config.containerResourceRequirements, { cpu: 0.5, memoryInGB: 1.5, cpuLimit: 1 });
@@ -77,9 +77,9 @@ test('docker (JSONC): Modelport fields, token auth and SSL paths resolved agains
 
 test('aks: numReplicas turns autoscaling off unless the file says otherwise', () => {
   const config = parseDeploymentConfig('{"computeType": "aks", "numReplicas": 3}', label, '/p');
-  assert.equal(config.computeType === 'aks' && config.autoScaler.autoscaleEnabled, false);
+  assert.equal(config.computeType === 'kubernetes' && config.autoScaler.autoscaleEnabled, false);
   const auto = parseDeploymentConfig('{"computeType": "aks", "tokenAuthEnabled": true}', label, '/p');
-  assert.equal(auto.computeType === 'aks' && auto.autoScaler.autoscaleEnabled, true);
+  assert.equal(auto.computeType === 'kubernetes' && auto.autoScaler.autoscaleEnabled, true);
   assert.equal(auto.auth, 'token');
 });
 
@@ -105,7 +105,7 @@ test('unknown property: located at the key, with a suggestion', () => {
 });
 
 test('wrong computeType: lists the allowed values once each', () => {
-  assert.equal(messageOf('{\n  "computeType": "azure"\n}'), 'deploymentconfig.json:2:18: /computeType must be one of "local", "docker", "aci", "aks" (got "azure")');
+  assert.equal(messageOf('{\n  "computeType": "azure"\n}'), 'deploymentconfig.json:2:18: /computeType must be one of "local", "docker", "aci", "kubernetes", "aks" (got "azure")');
 });
 
 test('missing computeType and non-object files', () => {
@@ -191,4 +191,15 @@ test('load: a missing SSL file is reported at its line with the resolved path', 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('kubernetes: "kubernetes" or Azure ML\'s "AKS"; serviceType and the kubernetes object with defaults; refused for other targets', () => {
+  const k = parseDeploymentConfig('{"computeType": "kubernetes", "serviceType": "ClusterIP", "kubernetes": {"flavour": "kserve"}}', label, '/p');
+  assert.equal(k.computeType, 'kubernetes');
+  if (k.computeType !== 'kubernetes') return;
+  assert.equal(k.serviceType, 'ClusterIP');
+  assert.deepEqual(k.kubernetes, { flavour: 'kserve', progressDeadlineSeconds: 600 });
+  const aks = parseDeploymentConfig('{"computeType": "AKS"}', label, '/p');
+  assert.equal(aks.computeType === 'kubernetes' && aks.serviceType, 'LoadBalancer');
+  assert.throws(() => parseDeploymentConfig('{"computeType": "docker", "serviceType": "ClusterIP"}', label, '/p'), /serviceType applies only when computeType is "kubernetes"/);
 });

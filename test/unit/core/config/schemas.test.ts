@@ -6,7 +6,7 @@ import Ajv from 'ajv';
 import deploymentSchema from '../../../../schemas/deploymentconfig.schema.json';
 import environmentSchema from '../../../../schemas/environment.schema.json';
 import inferenceSchema from '../../../../schemas/inferenceconfig.schema.json';
-import { deploymentDefaults, parseDeploymentConfig } from '../../../../src/core/config/deploymentConfig';
+import { computeTypeOf, deploymentDefaults, parseDeploymentConfig } from '../../../../src/core/config/deploymentConfig';
 
 const all = { 'inferenceconfig.schema.json': inferenceSchema, 'deploymentconfig.schema.json': deploymentSchema, 'environment.schema.json': environmentSchema };
 
@@ -71,9 +71,11 @@ test('deploymentconfig.schema.json defaults are the ones the loader applies', ()
   assert.equal(deploymentDefaults.maxQueueWaitMs, props['maxQueueWaitMs']?.default);
 });
 
-test('computeType enum lists the four targets, in lower and upper case', () => {
+test('computeType enum lists the four targets (and Azure ML\'s "aks" for kubernetes), in lower and upper case', () => {
   assert.deepEqual(
     [...new Set(deploymentSchema.properties.computeType.enum.map((v) => v.toLowerCase()))].sort(),
-    ['aci', 'aks', 'docker', 'local'],
+    ['aci', 'aks', 'docker', 'kubernetes', 'local'],
   );
+  for (const v of deploymentSchema.properties.computeType.enum) assert.ok(computeTypeOf(v), `${v} names a compute type`);
+  assert.equal(computeTypeOf('AKS'), 'kubernetes');
 });

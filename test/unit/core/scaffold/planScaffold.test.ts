@@ -55,7 +55,7 @@ describe('config plans validate against the schemas', () => {
     assert.equal(env.node, '>=20');
   });
 
-  for (const computeType of ['local', 'docker', 'aci', 'aks'] as const) {
+  for (const computeType of ['local', 'docker', 'aci', 'kubernetes'] as const) {
     for (const authMode of ['none', 'key', 'token'] as const) {
       test(`deployment config: ${computeType}, auth ${authMode}`, () => {
         const [file] = planScaffold({ kind: 'deployment-config', targetDir: '/p', computeType, authMode, port: 5005, dockerRunArgs: ['--memory', '1g'] });
