@@ -29,6 +29,11 @@ export class TargetInfoCache {
 
   /** Reads the target's swagger and V2 metadata; what fails goes into `problems`, in words for the user. */
   async read(target: TargetOption, authorization: string | undefined): Promise<TargetInfo> {
+    // A service whose deployment has not started yet (or a cluster-only one) has no URI to read from: say so, and
+    // keep nothing, so the next look (after the tree's next change) reads it.
+    if (!URL.canParse(target.scoringUri)) {
+      return { ...target, hasKey: authorization !== undefined, problems: ['The service has no scoring URI yet: it has not started, or it is reachable only inside its cluster.'] };
+    }
     const problems: string[] = [];
     const fetchOpts = { authorization, fetch: this.env.fetch, timeoutMs: 5000 };
     const [swagger, meta] = await Promise.all([
