@@ -304,25 +304,41 @@ function soakText(s) {
 
 // ---------------------------------------------------------------------------------------------- the peer
 function pythonPeer() {
-  const python = '/usr/bin/python3';
-  if (!existsSync(python)) return { skipped: 'no /usr/bin/python3' };
-  const venv = join(tmpdir(), 'modelport-bench-venv');
-  const vpy = join(venv, 'bin/python');
+  const wheels = '/opt/pypi/files';
   const check = (py) => spawnSync(py, ['-c', 'import flask, gunicorn, numpy, PIL, onnxruntime; print(onnxruntime.__version__)'], { encoding: 'utf8' });
-  let r = existsSync(vpy) ? check(vpy) : { status: 1 };
-  if (r.status !== 0) {
-    const base = spawnSync(python, ['-c', 'import flask, gunicorn, numpy, PIL'], { encoding: 'utf8' });
-    if (base.status !== 0) return { skipped: 'Flask, gunicorn, numpy or Pillow missing (Debian: apt-get install python3-flask gunicorn python3-numpy python3-pil)' };
-    const wheels = '/opt/pypi/files';
-    if (!existsSync(wheels) || !readdirSync(wheels).some((f) => /^onnxruntime-\d/.test(f))) {
-      return { skipped: `Python onnxruntime is not available on this machine (no wheel in ${wheels}; Debian has none)` };
+  // Debian's python3 with python3-flask, gunicorn, numpy and Pillow (plus onnxruntime from the wheel index), or else
+  // python3 on PATH with all five from the local wheel index: whichever this machine has.
+  const candidates = [
+    { base: '/usr/bin/python3', venv: join(tmpdir(), 'modelport-bench-venv'), systemSite: true, packages: ['onnxruntime'] },
+    { base: 'python3', venv: join(tmpdir(), 'modelport-bench-peer-venv'), systemSite: false, packages: ['flask', 'gunicorn', 'numpy', 'pillow', 'onnxruntime'] },
+  ];
+  const reasons = [];
+  for (const c of candidates) {
+    const vpy = join(c.venv, 'bin/python');
+    let r = existsSync(vpy) ? check(vpy) : { status: 1 };
+    if (r.status === 0) return { python: vpy, ortVersion: r.stdout.trim() };
+    if (c.systemSite) {
+      if (!existsSync(c.base)) {
+        reasons.push(`no ${c.base}`);
+        continue;
+      }
+      const base = spawnSync(c.base, ['-c', 'import flask, gunicorn, numpy, PIL'], { encoding: 'utf8' });
+      if (base.status !== 0) {
+        reasons.push(`${c.base} lacks Flask, gunicorn, numpy or Pillow`);
+        continue;
+      }
     }
-    if (!existsSync(vpy)) spawnSync(python, ['-m', 'venv', '--system-site-packages', venv], { stdio: 'ignore' });
-    spawnSync(vpy, ['-m', 'pip', 'install', '--quiet', '--no-index', '--find-links', wheels, 'onnxruntime'], { stdio: 'ignore' });
+    if (!existsSync(wheels)) {
+      reasons.push(`no wheel index at ${wheels}`);
+      continue;
+    }
+    if (!existsSync(vpy)) spawnSync(c.base, ['-m', 'venv', ...(c.systemSite ? ['--system-site-packages'] : []), c.venv], { stdio: 'ignore' });
+    spawnSync(vpy, ['-m', 'pip', 'install', '--quiet', '--no-index', '--find-links', wheels, ...c.packages], { stdio: 'ignore' });
     r = check(vpy);
-    if (r.status !== 0) return { skipped: `onnxruntime could not be installed into ${venv}: ${r.stderr.trim().split('\n').pop()}` };
+    if (r.status === 0) return { python: vpy, ortVersion: r.stdout.trim() };
+    reasons.push(`${c.packages.join(', ')} could not be installed into ${c.venv}`);
   }
-  return { python: vpy, ortVersion: r.stdout.trim() };
+  return { skipped: `no Python for the peer: ${reasons.join('; ')}` };
 }
 
 async function servePeer(python, modelDir, workers) {
