@@ -197,8 +197,9 @@ async function metricsOf(url) {
       let text = '';
       res.on('data', (d) => (text += d));
       res.on('end', () => {
-        const sum = Number(/modelport_batch_size_sum\{[^}]*\} (\S+)/.exec(text)?.[1] ?? NaN);
-        const count = Number(/modelport_batch_size_count\{[^}]*\} (\S+)/.exec(text)?.[1] ?? NaN);
+        // No series yet (no batched run so far) counts as zero runs, not as unknown.
+        const sum = Number(/modelport_batch_size_sum\{[^}]*\} (\S+)/.exec(text)?.[1] ?? 0);
+        const count = Number(/modelport_batch_size_count\{[^}]*\} (\S+)/.exec(text)?.[1] ?? 0);
         resolve({ runs: count, rows: sum });
       });
     });
