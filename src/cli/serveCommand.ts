@@ -32,7 +32,9 @@ Options:
                                                                           env MODELPORT_INFERENCE_WORKERS
   --python PATH                  the interpreter that runs a score.py, default python3 on PATH
                                                                           env MODELPORT_PYTHON
-  --workers N                    Python worker processes for a score.py, default 1  env WORKER_COUNT
+  --workers N                    processes that score, default 1          env WORKER_COUNT
+                                 (N server processes sharing the port; for a score.py, N Python
+                                 worker processes; 1 under the Node inspector)
   --max-rows N                   rows per request, default 10000 (413 beyond)  env MODELPORT_MAX_ROWS
   --max-tensor-bytes N           decoded input bytes per request, default 64 MiB
                                                                           env MODELPORT_MAX_TENSOR_BYTES
@@ -102,7 +104,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
         graphOptimization: values['graph-optimization'],
         workers: values['inference-workers'],
       },
-      python: { python: values.python, workers: values.workers },
+      python: { python: values.python },
+      workers: values.workers,
       limits: {
         maxRows: values['max-rows'],
         maxTensorBytes: values['max-tensor-bytes'],

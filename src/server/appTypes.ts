@@ -12,6 +12,8 @@ export interface AppDeps {
   scorer: Scorer;
   logger: Logger;
   metrics: ServiceMetrics;
+  /** /metrics of a service of several server processes: every process's counts together (src/server/cluster). */
+  metricsText?: () => Promise<string>;
 }
 
 declare module 'fastify' {

@@ -19,7 +19,7 @@ function formatNumber(n: number): string {
   return Number.isNaN(n) ? 'NaN' : String(n);
 }
 
-interface Metric {
+export interface Metric {
   render(): string;
 }
 
@@ -32,6 +32,13 @@ export class Counter implements Metric {
   }
   get(labels: Labels = {}): number {
     return this.values.get(labelKey(labels)) ?? 0;
+  }
+  snapshot(): Array<[string, number]> {
+    return [...this.values];
+  }
+  /** Adds another process's values (series keyed alike), for one scrape over several server processes. */
+  absorb(values: ReadonlyArray<[string, number]>): void {
+    for (const [k, v] of values) this.values.set(k, (this.values.get(k) ?? 0) + v);
   }
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} counter`];
@@ -53,6 +60,13 @@ export class Gauge implements Metric {
   get(labels: Labels = {}): number {
     return this.values.get(labelKey(labels)) ?? 0;
   }
+  snapshot(): Array<[string, number]> {
+    return [...this.values];
+  }
+  /** Sums another process's values: the gauges here (requests in flight) add up across processes. */
+  absorb(values: ReadonlyArray<[string, number]>): void {
+    for (const [k, v] of values) this.values.set(k, (this.values.get(k) ?? 0) + v);
+  }
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
     if (this.values.size === 0) lines.push(`${this.name} 0`);
@@ -61,7 +75,7 @@ export class Gauge implements Metric {
   }
 }
 
-interface HistogramSeries {
+export interface HistogramSeries {
   labels: Labels;
   buckets: number[];
   sum: number;
@@ -86,6 +100,22 @@ export class Histogram implements Metric {
   }
   count(labels: Labels = {}): number {
     return this.series.get(labelKey(labels))?.count ?? 0;
+  }
+  snapshot(): Array<[string, HistogramSeries]> {
+    return [...this.series].map(([k, s]) => [k, { labels: { ...s.labels }, buckets: [...s.buckets], sum: s.sum, count: s.count }]);
+  }
+  /** Adds another process's series (same bounds: the same code defines them). */
+  absorb(series: ReadonlyArray<[string, HistogramSeries]>): void {
+    for (const [k, o] of series) {
+      const s = this.series.get(k);
+      if (!s) {
+        this.series.set(k, { labels: { ...o.labels }, buckets: [...o.buckets], sum: o.sum, count: o.count });
+        continue;
+      }
+      o.buckets.forEach((b, i) => (s.buckets[i] = (s.buckets[i] ?? 0) + b));
+      s.sum += o.sum;
+      s.count += o.count;
+    }
   }
   render(): string {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
@@ -129,9 +159,40 @@ export class ServiceMetrics {
     };
   }
 
+  private get counters(): Record<'requests' | 'modelErrors' | 'batchRequests', Counter> {
+    return { requests: this.requests, modelErrors: this.modelErrors, batchRequests: this.batchRequests };
+  }
+
+  private get histograms(): Record<'latency' | 'modelRun' | 'batchSize' | 'queueDelay', Histogram> {
+    return { latency: this.latency, modelRun: this.modelRun, batchSize: this.batchSize, queueDelay: this.queueDelay };
+  }
+
+  /** Every series' values, structured-cloneable: what one server process reports to the primary (src/server/cluster). */
+  snapshot(): MetricsSnapshot {
+    const counters = Object.fromEntries(Object.entries(this.counters).map(([k, c]) => [k, c.snapshot()]));
+    const histograms = Object.fromEntries(Object.entries(this.histograms).map(([k, h]) => [k, h.snapshot()]));
+    return { counters, gauges: { inFlight: this.inFlight.snapshot() }, histograms };
+  }
+
+  /** Adds a snapshot; `withGauges: false` for a process that has ended (its counts stay, its in-flight requests do not). */
+  absorb(snap: MetricsSnapshot, withGauges = true): void {
+    for (const [k, c] of Object.entries(this.counters)) c.absorb(snap.counters[k] ?? []);
+    for (const [k, h] of Object.entries(this.histograms)) h.absorb(snap.histograms[k] ?? []);
+    if (withGauges) this.inFlight.absorb(snap.gauges.inFlight ?? []);
+  }
+
+  /** Series that only a service of several server processes has (added by the primary's aggregate). */
+  readonly extra: Metric[] = [];
+
   render(): string {
-    return [this.requests, this.latency, this.inFlight, this.modelRun, this.modelErrors, this.batchSize, this.batchRequests, this.queueDelay]
+    return [this.requests, this.latency, this.inFlight, this.modelRun, this.modelErrors, this.batchSize, this.batchRequests, this.queueDelay, ...this.extra]
       .map((m) => m.render())
       .join('\n') + '\n';
   }
+}
+
+export interface MetricsSnapshot {
+  counters: Record<string, Array<[string, number]>>;
+  gauges: Record<string, Array<[string, number]>>;
+  histograms: Record<string, Array<[string, HistogramSeries]>>;
 }

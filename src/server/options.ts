@@ -52,6 +52,11 @@ export interface ServeOptions {
   python?: PythonServeOptions;
   /** Work per request and requests at once (src/server/limits.ts); the defaults when absent. */
   limits?: WorkLimits;
+  /**
+   * `--workers N` / WORKER_COUNT: processes that score, as gunicorn's workers (src/server/cluster/serverProcesses.ts):
+   * N Node server processes sharing the port, or for a score.py N Python workers. Default 1.
+   */
+  workers: number;
 }
 
 export function limitsOf(options: ServeOptions): WorkLimits {
@@ -124,6 +129,8 @@ export interface ServeFlags {
   runtime?: RuntimeFlags;
   python?: PythonServeFlags;
   limits?: LimitFlags;
+  /** `--workers N`; WORKER_COUNT from the environment when absent. */
+  workers?: string;
 }
 
 /** Authentication is configured by the environment only, so keys never show in a process listing. */
@@ -141,6 +148,10 @@ function resolveAuth(env: NodeJS.ProcessEnv): AuthOptions {
     return { mode, secret };
   }
   throw new ConfigError(`MODELPORT_AUTH_MODE must be none, key or token, got '${mode}'.`);
+}
+
+function withWorkers(python: PythonServeOptions): { python: PythonServeOptions; workers: number } {
+  return { python, workers: python.workers };
 }
 
 export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): ServeOptions {
@@ -172,7 +183,8 @@ export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): 
     watchdogMs: watchdog === undefined ? defaultWatchdogMs(timeoutMs) : parseWatchdogMs(watchdog, flags.watchdogMs !== undefined ? '--watchdog-ms' : 'MODELPORT_WATCHDOG_MS'),
     runtime: resolveRuntimeOptions(flags.runtime ?? {}, env),
     ...(env.MODELPORT_RUN_AS ? { runAs: parseRunAs(env.MODELPORT_RUN_AS) } : {}),
-    python: resolvePythonOptions(flags.python ?? {}, env),
+    // One worker count for both runtimes: --workers wins over WORKER_COUNT, and both are checked alike.
+    ...withWorkers(resolvePythonOptions({ ...flags.python, workers: flags.workers ?? flags.python?.workers }, env)),
     limits: resolveWorkLimits(flags.limits ?? {}, env),
   };
 }

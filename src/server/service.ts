@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ConfigError } from '../core/errors';
 import { buildApp } from './app';
+import { joinCluster } from './cluster/workerLink';
 import type { Logger } from './logger';
 import { ServiceMetrics } from './metrics';
 import { ModelSet } from './models/modelSet';
@@ -69,7 +70,9 @@ export async function createService(options: ServeOptions, logger: Logger, env: 
     await models.close();
     throw err;
   }
-  const app = buildApp({ options, models, scorer, logger, metrics });
+  // A server process of `--workers N` answers /metrics for the whole service, through its primary.
+  const link = joinCluster(metrics);
+  const app = buildApp({ options, models, scorer, logger, metrics, ...(link ? { metricsText: () => link.metricsText() } : {}) });
   return {
     app,
     models,
@@ -77,6 +80,7 @@ export async function createService(options: ServeOptions, logger: Logger, env: 
     metrics,
     async close() {
       await app.close();
+      link?.close();
       await scorer.close();
       await models.close();
     },

@@ -5,7 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { startReaper } from './containerReaper';
 import { InFlight } from './inFlight';
-import { batchingEnv, limitsEnv } from '../core/services/runtimeEnv';
+import { batchingEnv, limitsEnv, workersEnv } from '../core/services/runtimeEnv';
 import { extraBuildArgs, extraRunArgs } from '../core/docker/engineArgs';
 import { ModelRegistry } from '../core/registry/modelRegistry';
 import type { ServiceRecord } from '../core/services/serviceRecord';
@@ -149,7 +149,7 @@ export class DockerContainerInstance implements ScoringInstance {
               labels: serviceLabels(record.name, record.generation),
               ports,
               envFile,
-              env: { ...batchingEnv(record.batching), ...limitsEnv(record.limits), ...(this.spec.publicUrl ? { MODELPORT_PUBLIC_URL: this.spec.publicUrl } : {}) },
+              env: { ...batchingEnv(record.batching), ...limitsEnv(record.limits), ...workersEnv(record), ...(this.spec.publicUrl ? { MODELPORT_PUBLIC_URL: this.spec.publicUrl } : {}) },
               cpus: target?.cpus,
               memoryBytes: memory === undefined ? undefined : memory * 1024 ** 3,
               // The config's, then the engine's own (MODELPORT_DOCKER_RUN_ARGS), then the editor's setting.

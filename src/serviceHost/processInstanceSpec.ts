@@ -1,7 +1,7 @@
 // The `modelport serve` arguments and environment of a service's instance, from its record and keys, and the
 // factory of the `local` target's instances (child processes of the host).
 import { ModelRegistry } from '../core/registry/modelRegistry';
-import { batchingEnv, limitsEnv } from '../core/services/runtimeEnv';
+import { batchingEnv, limitsEnv, workersEnv } from '../core/services/runtimeEnv';
 import { isPythonEntryScript } from '../core/python/preparePython';
 import { pythonInstanceSettings } from './pythonInstance';
 import type { ServiceRecord } from '../core/services/serviceRecord';
@@ -29,7 +29,7 @@ export async function instanceSpecFor(
   if (record.corsOrigins.length > 0) args.push('--cors-origins', record.corsOrigins.join(','));
 
   // Credentials travel in the environment, which only the owner can read, never on the command line.
-  const env: NodeJS.ProcessEnv = { ...baseEnv, ...record.environment?.variables, ...batchingEnv(record.batching), ...limitsEnv(record.limits), SERVICE_NAME: record.name, SERVICE_VERSION: String(record.generation), MODELPORT_AUTH_MODE: record.authMode };
+  const env: NodeJS.ProcessEnv = { ...baseEnv, ...record.environment?.variables, ...batchingEnv(record.batching), ...limitsEnv(record.limits), ...workersEnv(record), SERVICE_NAME: record.name, SERVICE_VERSION: String(record.generation), MODELPORT_AUTH_MODE: record.authMode };
   delete env.AZUREML_MODEL_DIR;
   delete env.AZUREML_ENTRY_SCRIPT;
   delete env.SERVER_PORT;

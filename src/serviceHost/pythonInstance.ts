@@ -20,7 +20,6 @@ export async function pythonInstanceSettings(record: ServiceRecord, registry: Pi
   if (modelDir) env.AZUREML_MODEL_DIR = modelDir;
   const python = record.python?.executable ?? record.python?.interpreter;
   if (python) env.MODELPORT_PYTHON = python;
-  if (record.python?.workers !== undefined) env.WORKER_COUNT = String(record.python.workers);
   if (record.debug) env.MODELPORT_DEBUGPY_PORT = '0';
   return { env };
 }

@@ -1,4 +1,5 @@
 // The flags deploy and update share, turned into a DeployRequest's fields.
+import { maxWorkers } from '../../core/services/runtimeEnv';
 import { resolve } from 'node:path';
 import type { AzurePlacement } from '../../core/services/target';
 import { computeTypeOf, computeTypes } from '../../core/config/deploymentConfig';
@@ -38,7 +39,8 @@ export const deployFlagsHelp = `  --model REF                 a registered model
                               isolated environment, created once per content and reused
   --python PATH               the Python for a score.py without an environment file, or the base of its
                               venv (default: $MODELPORT_PYTHON, else python3 on PATH)
-  --workers N                 Python worker processes for a score.py (default 1)
+  --workers N                 processes that score (default 1): server processes sharing the port,
+                              or a score.py's Python workers (WORKER_COUNT)
   Kubernetes (--target kubernetes, alias aks; these win over deploymentconfig.json):
   --kube-context NAME         a context of the kubeconfig (default: its current context; KUBECONFIG is read)
   --namespace NS              the namespace, which must exist (default: the context's, else default)
@@ -115,7 +117,10 @@ export function requestFromFlags(values: DeployFlagValues, cwd: string): Partial
   if (values['timeout-ms'] !== undefined) req.timeoutMs = positiveInt(values['timeout-ms'], '--timeout-ms');
   if (values.environment !== undefined) req.environmentFile = resolve(cwd, values.environment);
   if (values.python !== undefined) req.python = values.python.includes('/') ? resolve(cwd, values.python) : values.python;
-  if (values.workers !== undefined) req.workers = positiveInt(values.workers, '--workers');
+  if (values.workers !== undefined) {
+    req.workers = positiveInt(values.workers, '--workers');
+    if (req.workers > maxWorkers) throw new UsageError(`--workers must be a whole number from 1 to ${maxWorkers}, got '${values.workers}'.`);
+  }
   const kubernetes = kubernetesFlags(values);
   if (kubernetes) req.kubernetes = kubernetes;
   return req;

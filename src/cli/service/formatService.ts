@@ -19,8 +19,10 @@ export function formatService(s: ServiceStatus): string {
   if (s.python) {
     const py = s.python;
     const runs = py.executable ? `Python ${py.version ?? '?'} (${py.executable})` : s.computeType === 'docker' ? "the image's python3" : (py.interpreter ?? 'python3');
-    lines.push(`  python:       ${runs}${py.environmentFile ? `, environment ${py.environmentFile}` : ''}${py.workers ? `, ${py.workers} worker(s)` : ''}`);
+    lines.push(`  python:       ${runs}${py.environmentFile ? `, environment ${py.environmentFile}` : ''}`);
   }
+  const workers = s.workers ?? s.python?.workers;
+  if (workers !== undefined) lines.push(`  workers:      ${workers} (${s.python ? 'Python worker processes' : 'server processes sharing the port'})`);
   lines.push(`  scoring URI:  ${s.scoringUri || '(not started)'}`, `  swagger URI:  ${s.swaggerUri || '(not started)'}`);
   const authHint = s.authMode === 'key' ? ` (modelport service keys ${s.name})` : s.authMode === 'token' ? ` (modelport service token ${s.name})` : '';
   lines.push(`  auth:         ${s.authMode}${authHint}`);

@@ -1,5 +1,6 @@
 // Gathers what a service's image is built from (the record, its registered models, the entry script's folder,
 // Modelport's bundled server and lockfile) into a BuildContextRequest, then writes a planned context to a folder.
+import { workersEnv } from '../services/runtimeEnv';
 import { chmod, copyFile, mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { planAzureModelFiles } from '../python/azureModelLayout';
@@ -86,7 +87,8 @@ export async function buildContextRequest(record: ServiceRecord, registry: Pick<
     authMode: record.authMode,
     timeoutMs: record.timeoutMs,
     corsOrigins: record.corsOrigins,
-    variables: record.environment?.variables ?? {},
+    // WORKER_COUNT from --workers too, so that an exported image runs as many processes as the service here.
+    variables: { ...record.environment?.variables, ...workersEnv(record) },
     ...(python ? { python: await pythonImage(record, cliPath) } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { BadRequestError, ConfigError, ConflictError, errorMessage } from '../er
 import { isProcessAlive } from '../fs/processAlive';
 import type { ModelRegistry } from '../registry/modelRegistry';
 import { isPythonEntryScript, preparePython } from '../python/preparePython';
+import { workerCountOf } from './runtimeEnv';
 import { refuseUnservableModels } from './servableModels';
 import type { ServiceRecord, TargetKind } from './serviceRecord';
 import { ServiceExistsError, ServiceStore, publicKeys, servicesUsing, validateServiceName, type StoredKeys } from './serviceStore';
@@ -40,6 +41,7 @@ interface CommonSettings {
   python: ServiceRecord['python'];
   tls: ServiceRecord['tls'];
   limits: ServiceRecord['limits'];
+  workers: ServiceRecord['workers'];
 }
 
 /** An update still pending after this long was abandoned, whatever its pid says. */
@@ -98,6 +100,8 @@ export class ServiceManager implements ServiceLifecycle {
       s.entryScript = ic.entryScript;
       s.sourceDir = ic.sourceDirectory;
       s.environment = ic.environment ? { dependencies: ic.environment.dependencies, variables: ic.environment.variables } : undefined;
+      // Azure's inference server reads WORKER_COUNT from the environment (ACI and AKS have no other worker setting).
+      s.workers = workerCountOf(ic.environment?.variables, req.inferenceConfigPath);
       baseImage = ic.baseImage;
       if (ic.runtime === 'python') {
         s.python = { ...s.python, environmentFile: ic.pythonEnvironmentFile, interpreter: ic.pythonInterpreter };
@@ -123,7 +127,7 @@ export class ServiceManager implements ServiceLifecycle {
     if (req.timeoutMs !== undefined) s.timeoutMs = req.timeoutMs;
     if (req.environmentFile !== undefined) s.python = { ...s.python, environmentFile: req.environmentFile };
     if (req.python !== undefined) s.python = { ...s.python, interpreter: req.python };
-    if (req.workers !== undefined) s.python = { ...s.python, workers: req.workers };
+    if (req.workers !== undefined) s.workers = req.workers;
     if (!isPythonEntryScript(s.entryScript)) s.python = undefined;
     const target: TargetRequest = {
       name: req.name,
@@ -171,6 +175,7 @@ export class ServiceManager implements ServiceLifecycle {
       python: undefined,
       tls: undefined,
       limits: undefined,
+      workers: undefined,
     });
     const target = await this.target(common.computeType);
     const targetSettings = target.settings(targetRequest, undefined);
@@ -201,6 +206,7 @@ export class ServiceManager implements ServiceLifecycle {
       ...(python ? { python } : {}),
       ...(common.tls ? { tls: common.tls } : {}),
       ...(common.limits ? { limits: common.limits } : {}),
+      ...(common.workers !== undefined ? { workers: common.workers } : {}),
       target: targetSettings,
     };
     await target.preflight?.(record);
@@ -241,6 +247,7 @@ export class ServiceManager implements ServiceLifecycle {
       python: current.python,
       tls: current.tls,
       limits: current.limits,
+      workers: current.workers ?? current.python?.workers,
     });
     if (common.computeType !== current.target.kind) {
       throw new ConflictError(`Service '${name}' runs on '${current.target.kind}'; an update cannot move it to '${common.computeType}'. Deploy a new service instead.`);
@@ -263,6 +270,7 @@ export class ServiceManager implements ServiceLifecycle {
       python,
       tls: common.tls,
       limits: common.limits,
+      workers: common.workers,
       target: target.settings(targetRequest, current.target),
       updatedTime: new Date().toISOString(),
       generation: current.generation + 1,

@@ -142,6 +142,11 @@ export const serviceRecordSchema = z.object({
       wheelhouse: z.string().optional(),
     })
     .optional(),
+  /**
+   * Processes that score (`--workers`, or WORKER_COUNT in the inference config's environment): server processes
+   * sharing the instance's port, or a score.py's Python workers. Absent: 1.
+   */
+  workers: z.number().int().min(1).max(64).optional(),
   /** deploymentconfig's sslEnabled: the PEM certificate and key files the service's port serves HTTPS with. */
   tls: z.object({ certificate: z.string(), key: z.string() }).optional(),
   /** The limits the scoring instance enforces (deploymentconfig and its Modelport fields); absent: the defaults. */

@@ -37,7 +37,7 @@ export interface DeployRequest {
   environmentFile?: string;
   /** The Python that runs a score.py (without an environment file), or the base of its venv. */
   python?: string;
-  /** Python worker processes (the reference server's WORKER_COUNT). */
+  /** Processes that score (the reference server's WORKER_COUNT): server processes, or a score.py's Python workers. */
   workers?: number;
   /** Kubernetes shortcuts (flags, pickers) that win over deploymentconfig.json. */
   kubernetes?: KubernetesRequest;
