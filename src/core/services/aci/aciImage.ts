@@ -54,4 +54,3 @@ export async function pushAciImage(record: ServiceRecord, server: string, option
   const digest = await options.runner.run(pushCommand(reference), { onLine: options.onLine, ...(options.signal ? { signal: options.signal } : {}) });
   return { reference, digest };
 }
-
