@@ -167,6 +167,26 @@ describe('aci target against the Azure contract doubles', { skip }, () => {
     assert.equal(invoked.code, 0, invoked.stderr);
   });
 
+  test('stop keeps the container group (Stopped, the start command named); start brings it back Healthy at the same address', async () => {
+    const before = JSON.parse((await cli(['service', 'show', svc, '--json'])).stdout) as { scoringUri: string };
+    const stopped = await cli(['service', 'stop', svc, '--json']);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    const stoppedStatus = JSON.parse(stopped.stdout) as { state: string; detail: string };
+    assert.equal(stoppedStatus.state, 'Stopped', stoppedStatus.detail);
+    assert.match(stoppedStatus.detail, new RegExp(`modelport service start ${svc}`));
+    const down = await cli(['invoke', svc, '--file', 'samples/fashion-mnist/images/sneaker.png']);
+    assert.notEqual(down.code, 0);
+    assert.match(down.stderr, /is Stopped/);
+    const started = await cli(['service', 'start', svc, '--json']);
+    assert.equal(started.code, 0, started.stderr);
+    const startedStatus = JSON.parse(started.stdout) as { state: string; scoringUri: string };
+    assert.deepEqual([startedStatus.state, startedStatus.scoringUri], ['Healthy', before.scoringUri]);
+    const invoked = await cli(['invoke', svc, '--file', 'samples/fashion-mnist/images/sneaker.png']);
+    assert.equal(invoked.code, 0, invoked.stderr);
+    assert.match(invoked.stdout, /Sneaker/);
+    assert.deepEqual(doubles.arm.specViolations, []);
+  });
+
   test('a DNS label another group holds: DnsNameLabelAlreadyTaken with what to do; the record stays Failed with the reason', async () => {
     const r = await cli(['service', 'deploy', other, '--model', 'fashion:1', '--deployment-config', join(ws, 'deploymentconfig.json'), ...place]);
     assert.equal(r.code, 0, r.stderr);

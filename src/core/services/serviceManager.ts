@@ -400,19 +400,22 @@ export class ServiceManager implements ServiceLifecycle {
   async stop(name: string, options: LifecycleOptions = {}): Promise<ServiceStatus> {
     const record = await this.store.readRecord(name);
     const target = await this.target(record.target.kind);
-    if (await target.isRunning(record)) await target.stop(record, options);
-    else options.onProgress?.(`Service '${name}' is not running`);
+    if (!(await target.isRunning(record))) options.onProgress?.(`Service '${name}' is not running`);
+    else if (target.pause) await target.pause(record, options);
+    else await target.stop(record, options);
     return this.get(name);
   }
 
   async start(name: string, options: LifecycleOptions = {}): Promise<ServiceStatus> {
     const record = await this.store.readRecord(name);
     const target = await this.target(record.target.kind);
-    if (await target.isRunning(record)) {
+    // A target that pauses keeps what it runs: resume it when its status says it is stopped.
+    const paused = target.resume !== undefined && (await target.status(record)).state === 'Stopped';
+    if (!paused && (await target.isRunning(record))) {
       options.onProgress?.(`Service '${name}' is already running`);
       return this.get(name);
     }
-    const started = await target.start(record, await this.store.readKeys(name), options);
+    const started = paused && target.resume ? await target.resume(record, options) : await target.start(record, await this.store.readKeys(name), options);
     await this.store.writeRecord({ ...record, scoringUri: started.scoringUri, swaggerUri: started.swaggerUri, target: started.target ?? record.target });
     return this.get(name);
   }

@@ -99,7 +99,15 @@ export interface DeploymentTarget<K extends TargetKind = TargetKind> {
    * with the record once the new generation serves.
    */
   reload(record: ServiceRecord, credentials: StoredKeys, options: LifecycleOptions): Promise<ReloadedService | void>;
+  /** Ends the service where it runs and removes what the target made for it (delete, and stop where there is no pause). */
   stop(record: ServiceRecord, options: LifecycleOptions): Promise<void>;
+  /**
+   * `service stop` on a target that can stop a service and keep it (ACI stops the container group and keeps it):
+   * its status says Stopped until `resume` starts it again as it was.
+   */
+  pause?(record: ServiceRecord, options: LifecycleOptions): Promise<void>;
+  /** Starts a paused service again (same address). */
+  resume?(record: ServiceRecord, options: LifecycleOptions): Promise<StartedService>;
   /** Whether something of this service is running (so `reload` applies rather than `start`). */
   isRunning(record: ServiceRecord): Promise<boolean>;
   /** The last `tail` lines, then (with `follow`) new lines as they come, until the signal aborts. */

@@ -246,7 +246,7 @@ export class AciTarget implements DeploymentTarget<'aci'> {
     const targetDetail = `${groupSummary(group)} · ${where}`;
     const ps = group.provisioningState ?? '';
     if (ps === 'Failed') return { state: 'Failed', detail: t.failure?.reason ?? 'Azure reports provisioning state Failed', targetDetail };
-    if (group.instanceView?.state === 'Stopped') return { state: 'Stopped', detail: 'The container group is stopped (az container start starts it).', targetDetail };
+    if (group.instanceView?.state === 'Stopped') return { state: 'Stopped', detail: `The container group is stopped: start it again with 'modelport service start ${record.name}'.`, targetDetail };
     if (ps !== 'Succeeded') return { state: 'Transitioning', detail: `provisioning ${ps}`, targetDetail };
     const loop = crashLoop(group);
     if (loop) return { state: 'Unhealthy', detail: loop, targetDetail };
@@ -355,6 +355,37 @@ export class AciTarget implements DeploymentTarget<'aci'> {
     }
     const images = await removeServiceImages(this.runner, record.name).catch(() => []);
     if (images.length > 0) options.onProgress?.(`Removed local image(s) ${images.join(', ')}`);
+  }
+
+  /** `service stop`: ACI stops the container group (billing stops) and keeps it, its address and its image. */
+  async pause(record: ServiceRecord, options: LifecycleOptions): Promise<void> {
+    const t = aciOf(record);
+    try {
+      options.onProgress?.(`Azure: stopping container group ${t.containerGroupName} in ${t.resourceGroup} (it is kept: 'modelport service start ${record.name}' starts it again)`);
+      await this.client(t.subscriptionId).containerGroups.stop(t.resourceGroup, t.containerGroupName);
+      options.onProgress?.(`Azure: container group ${t.containerGroupName} stopped`);
+    } catch (err) {
+      throw translateAzureError(err, this.errorContext(t));
+    }
+  }
+
+  /** `service start` of a stopped group: ACI starts it again; Healthy once `GET /` answers through its address. */
+  async resume(record: ServiceRecord, options: LifecycleOptions): Promise<StartedService> {
+    const t = aciOf(record);
+    const watcher = new GroupWatcher(options.onProgress);
+    try {
+      options.onProgress?.(`Azure: starting container group ${t.containerGroupName} in ${t.resourceGroup}`);
+      await this.client(t.subscriptionId).containerGroups.beginStartAndWait(t.resourceGroup, t.containerGroupName, { updateIntervalInMs: 1000 });
+      const group = await this.getGroup(t);
+      const fqdn = group?.ipAddress?.fqdn ?? t.fqdn;
+      if (!fqdn) throw new Error('Azure did not give the container group a public address (ipAddress.fqdn)');
+      await this.waitHealthy(record, t, fqdn, options, watcher);
+      const uris = aciUris(fqdn);
+      options.onProgress?.(`Healthy: ${uris.scoringUri}`);
+      return { scoringUri: uris.scoringUri, swaggerUri: uris.swaggerUri, target: { ...t, fqdn } };
+    } catch (err) {
+      throw translateAzureError(err, this.errorContext(t));
+    }
   }
 
   async *logs(record: ServiceRecord, options: LogOptions): AsyncIterable<string> {

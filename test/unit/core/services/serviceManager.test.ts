@@ -147,3 +147,33 @@ test('logs come from the record\'s target', async () => {
   assert.deepEqual(lines, ['line']);
 });
 
+
+test('stop pauses on a target that can (the group is kept) and start resumes it; delete still removes it', async () => {
+  const ws = workspace();
+  writeRecord(ws, legacyLocal);
+  const calls: string[] = [];
+  let state: TargetStatus['state'] = 'Healthy';
+  const target: DeploymentTarget = {
+    ...standIn('local', async () => ({ state, detail: undefined })),
+    isRunning: async () => true,
+    stop: async () => void calls.push('stop'),
+    pause: async () => {
+      calls.push('pause');
+      state = 'Stopped';
+    },
+    resume: async () => {
+      calls.push('resume');
+      state = 'Healthy';
+      return { scoringUri: 'http://127.0.0.1:2/score', swaggerUri: 'http://127.0.0.1:2/swagger.json' };
+    },
+    start: async () => (calls.push('start'), { scoringUri: 'http://127.0.0.1:3/score', swaggerUri: 'http://127.0.0.1:3/swagger.json' }),
+  };
+  const manager = new ServiceManager(ws, new ModelRegistry(ws), { local: async () => target as DeploymentTarget<'local'> });
+  assert.equal((await manager.stop('fashion-svc')).state, 'Stopped');
+  const started = await manager.start('fashion-svc');
+  assert.deepEqual([started.state, started.scoringUri], ['Healthy', 'http://127.0.0.1:2/score']);
+  await manager.start('fashion-svc');
+  assert.deepEqual(calls, ['pause', 'resume'], 'a second start finds it running');
+  await manager.delete('fashion-svc');
+  assert.deepEqual(calls, ['pause', 'resume', 'stop']);
+});
