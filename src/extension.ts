@@ -36,7 +36,7 @@ export interface ModelportApi {
   lastOutcome(): CommandOutcome | undefined;
   followedLogs(): string[];
   /** The endpoint tester: how its last request ended (status, predictions), as its panel shows it. */
-  tester: { lastOutcome(): TesterOutcome | undefined };
+  tester: { lastOutcome(): TesterOutcome | undefined; shownTargets(): string[] };
   /** Settles once `modelport` is on the PATH of new terminals: the folder of its launcher (undefined if that failed). */
   terminalCli(): Promise<string | undefined>;
 }
@@ -167,7 +167,7 @@ function activateWith(context: vscode.ExtensionContext, log: vscode.LogOutputCha
     workspace: currentWorkspace,
     lastOutcome: () => lastOutcome,
     followedLogs: () => serviceLogs.names(),
-    tester: { lastOutcome: () => tester.lastOutcome() },
+    tester: { lastOutcome: () => tester.lastOutcome(), shownTargets: () => tester.shownTargets() },
     terminalCli: () => terminalCli,
   };
 }

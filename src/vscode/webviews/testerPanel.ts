@@ -23,10 +23,18 @@ export interface TesterPanelDeps {
   log: TesterLog;
 }
 
-/** What registerTesterPanel gives the composition root: disposal, and how the last request ended. */
+/** What registerTesterPanel gives the composition root: disposal, how the last request ended, what a panel lists. */
 export interface TesterPanels extends vscode.Disposable {
   /** The last request any tester panel made, as it ended (the extension's API exposes it to integration tests). */
   lastOutcome(): TesterOutcome | undefined;
+  /** The target keys a tester panel last listed (`service:<name>`, `url:<uri>`), as its webview was told. */
+  shownTargets(): string[];
+}
+
+/** What the panels report to registerTesterPanel: each request's outcome, each target list sent to a webview. */
+interface TesterObservers {
+  onOutcome(outcome: TesterOutcome): void;
+  onTargets(keys: string[]): void;
 }
 
 /** Image extensions the picker offers: the request content types that are images. */
@@ -83,10 +91,13 @@ function connect(
   webview: vscode.Webview,
   context: vscode.ExtensionContext,
   deps: TesterPanelDeps,
-  onOutcome: (outcome: TesterOutcome) => void,
+  observers: TesterObservers,
 ): { controller: TesterController; disposable: vscode.Disposable } {
   const env: TesterHostEnv = {
-    post: (message) => webview.postMessage(message),
+    post: (message) => {
+      if (message.type === 'state/init' || message.type === 'targets/update') observers.onTargets(message.targets.map((t) => t.key));
+      return webview.postMessage(message);
+    },
     secrets: context.secrets,
     state: context.workspaceState,
     writeClipboard: (text) => vscode.env.clipboard.writeText(text),
@@ -108,7 +119,7 @@ function connect(
       }),
     log: deps.log,
     imagesToTensor: lazyImagesToTensor(context.extensionPath),
-    onOutcome,
+    onOutcome: (outcome) => observers.onOutcome(outcome),
   };
   const controller = new TesterController(deps.services, env);
   const listener = webview.onDidReceiveMessage((data: unknown) => void controller.handle(data));
@@ -121,12 +132,12 @@ class TesterViewProvider implements vscode.WebviewViewProvider {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly deps: TesterPanelDeps,
-    private readonly onOutcome: (outcome: TesterOutcome) => void,
+    private readonly observers: TesterObservers,
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
     view.webview.options = webviewOptions(this.context.extensionUri);
-    const { controller, disposable } = connect(view.webview, this.context, this.deps, this.onOutcome);
+    const { controller, disposable } = connect(view.webview, this.context, this.deps, this.observers);
     this.controller = controller;
     view.onDidDispose(() => {
       disposable.dispose();
@@ -142,7 +153,7 @@ class TesterEditorPanel {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly deps: TesterPanelDeps,
-    private readonly onOutcome: (outcome: TesterOutcome) => void,
+    private readonly observers: TesterObservers,
   ) {}
 
   /** Opens (or reveals) the editor panel on a target; a preload's images show as if picked, `send` sends them. */
@@ -152,7 +163,7 @@ class TesterEditorPanel {
         ...webviewOptions(this.context.extensionUri),
         retainContextWhenHidden: true,
       });
-      const { controller, disposable } = connect(panel.webview, this.context, this.deps, this.onOutcome);
+      const { controller, disposable } = connect(panel.webview, this.context, this.deps, this.observers);
       panel.onDidDispose(() => {
         disposable.dispose();
         this.panel = undefined;
@@ -232,12 +243,14 @@ function guarded(deps: TesterPanelDeps, id: string, run: (...args: unknown[]) =>
 /** Registers the tester's view provider and its commands; everything goes into context.subscriptions. */
 export function registerTesterPanel(context: vscode.ExtensionContext, deps: TesterPanelDeps): TesterPanels {
   let latest: TesterOutcome | undefined;
-  const onOutcome = (outcome: TesterOutcome): void => {
-    latest = outcome;
+  let shown: string[] = [];
+  const observers: TesterObservers = {
+    onOutcome: (outcome) => (latest = outcome),
+    onTargets: (keys) => (shown = keys),
   };
-  const editor = new TesterEditorPanel(context, deps, onOutcome);
+  const editor = new TesterEditorPanel(context, deps, observers);
   const disposables = [
-    vscode.window.registerWebviewViewProvider(testerViewId, new TesterViewProvider(context, deps, onOutcome)),
+    vscode.window.registerWebviewViewProvider(testerViewId, new TesterViewProvider(context, deps, observers)),
     vscode.commands.registerCommand(testerCommands.open, guarded(deps, testerCommands.open, (arg) => editor.show(openTargetOf(arg)))),
     vscode.commands.registerCommand(testerCommands.testService, guarded(deps, testerCommands.testService, (arg) => testService(editor, arg))),
     vscode.commands.registerCommand(testerCommands.testImage, guarded(deps, testerCommands.testImage, (clicked, second) => testImage(editor, deps, clicked, second))),
@@ -245,5 +258,5 @@ export function registerTesterPanel(context: vscode.ExtensionContext, deps: Test
   ];
   context.subscriptions.push(...disposables);
   const all = vscode.Disposable.from(...disposables);
-  return { dispose: () => all.dispose(), lastOutcome: () => latest };
+  return { dispose: () => all.dispose(), lastOutcome: () => latest, shownTargets: () => shown };
 }

@@ -84,6 +84,29 @@ suite('Endpoint tester in a real VS Code', () => {
     await screenshot('tester-in-host.png', ['#predictions .top-label:has-text("Sneaker")', '.thumb-name:has-text("sneaker.png")', '#status-line:has-text("200")']);
   });
 
+  test('the open tester follows the workspace: a service deployed appears in its list, a service deleted leaves it', async () => {
+    const follower = 'tester-follow';
+    const key = `service:${follower}`;
+    assert.ok(!api.tester.shownTargets().includes(key));
+    const deployed = (await vscode.commands.executeCommand('modelport.model.deploy', `${modelName}:1`, { name: follower, computeType: 'local', authMode: 'none' })) as ServiceStatus | undefined;
+    assert.ok(deployed, `deploy failed: ${api.lastOutcome()?.error?.message ?? '?'}`);
+    try {
+      // The tree sees the new service on its next look (a file event or the health poll) and the panel follows.
+      await waitUntil('the tester to list the new service', async () => api.tester.shownTargets().includes(key) || undefined, 30_000);
+      // The Modelport view beside the panel: the tree and the tester show the same services.
+      await vscode.commands.executeCommand('modelport.views.workspace.focus');
+      await api.tree.reload();
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await screenshot('tester-follows-deploy.png', ['#status-line', `.monaco-list-row:has-text("${follower}")`]);
+    } finally {
+      await vscode.commands.executeCommand('modelport.service.delete', follower, { confirm: false });
+    }
+    await waitUntil('the tester to drop the deleted service', async () => !api.tester.shownTargets().includes(key) || undefined, 30_000);
+    assert.ok(api.tester.shownTargets().includes(`service:${serviceName}`), 'the other service stays listed');
+    await api.tree.reload();
+    await screenshot('tester-follows-delete.png', ['#status-line', `.monaco-list-row:has-text("${serviceName}")`]);
+  });
+
   test('the Explorer entry "Test Endpoint with This Image…" sends the image it was opened on', async () => {
     // Another apparel image from the extension's own samples, in the project like any user file.
     const dir = join(projectDir(), 'tester-images');
