@@ -7,7 +7,7 @@
 // running the same unchanged score.py, with the same number of workers.
 //
 //   node bench/run.mjs [--quick] [--no-write] [--only limit,modelport,peer,aim1,profile,ocr,footprint,python,soak]
-//                      [--duration-ms N] [--soak-ms N] [--repeat N] [--profile]
+//                      [--duration-ms N] [--soak-ms N] [--repeat N] [--profile] [--ocr-configs ID,ID]
 // --profile (alone, or with --only): records a CPU profile (node --cpu-prof) of `modelport serve --workers 2` under the
 // aim-1 load (Fashion-MNIST, 8 KB JSON, c=32) and prints the top self-time functions; `profile` in --only puts that
 // table in BENCHMARKS.md too.
@@ -28,6 +28,8 @@ const value = (name) => {
 const quick = flag('--quick');
 const only = new Set((value('--only') ?? (flag('--profile') ? 'profile' : 'limit,modelport,peer,aim1,profile,ocr,footprint,python,soak')).split(','));
 const repeat = Number(value('--repeat') ?? 3);
+// --ocr-configs 'defaults,--workers 2': only those rows of the OCR table (to look at one setting quickly).
+const ocrConfigs = value('--ocr-configs')?.split(',');
 let soakFailed = false;
 const soakMs = Number(value('--soak-ms') ?? (quick ? 10_000 : 30_000));
 const durationMs = Number(value('--duration-ms') ?? (quick ? 1000 : 2000));
@@ -627,10 +629,11 @@ async function benchOcr(cli) {
   ];
   const configs = [
     { id: 'defaults', args: [] },
+    { id: '--inference-workers 0', args: ['--inference-workers', '0'] },
     { id: '--intra-op-threads 2', args: ['--intra-op-threads', '2'] },
     { id: '--inference-workers 1', args: ['--inference-workers', '1'] },
     { id: '--workers 2', args: ['--workers', '2'] },
-  ];
+  ].filter((c) => !ocrConfigs || ocrConfigs.includes(c.id));
   const rows = [];
   for (const k of cases) {
     for (const cfg of configs) {

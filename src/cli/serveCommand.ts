@@ -28,8 +28,9 @@ Options:
   --no-batching                  run every request alone                  env MODELPORT_BATCHING=off
   --intra-op-threads N           onnxruntime threads per run, default 1   env MODELPORT_INTRA_OP_THREADS
   --graph-optimization LEVEL     disabled | basic | extended | all        env MODELPORT_GRAPH_OPTIMIZATION
-  --inference-workers N          worker threads running each model, default 0 (the main thread)
-                                                                          env MODELPORT_INFERENCE_WORKERS
+  --inference-workers N|auto     worker threads running each model; default auto: the main thread
+                                 until a model's runs hold it for 4 ms, then one thread per core
+                                 (0: always the main thread)              env MODELPORT_INFERENCE_WORKERS
   --python PATH                  the interpreter that runs a score.py, default python3 on PATH
                                                                           env MODELPORT_PYTHON
   --workers N                    processes that score, default 1          env WORKER_COUNT

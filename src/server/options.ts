@@ -1,5 +1,6 @@
 // What `modelport serve` runs with. Command-line options win over the environment variables that Azure ML's
 // inference server reads, so a container built for Azure and a developer's terminal configure it alike.
+import { availableParallelism } from 'node:os';
 import { ConfigError } from '../core/errors';
 import { parseRunAs, type RunAs } from './http/privilegedPort';
 import { defaultWorkLimits, resolveWorkLimits, type LimitFlags, type WorkLimits } from './limits';
@@ -166,6 +167,8 @@ export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): 
   const maxBody = flags.maxBodyBytes ?? env.MODELPORT_MAX_BODY_BYTES;
   const timeoutMs = timeout === undefined ? defaultTimeoutMs : parsePositiveInt(timeout, flags.timeoutMs ? '--timeout-ms' : 'SCORING_TIMEOUT_MS');
   const watchdog = flags.watchdogMs ?? (env.MODELPORT_WATCHDOG_MS || undefined);
+  // One worker count for both runtimes: --workers wins over WORKER_COUNT, and both are checked alike.
+  const processes = withWorkers(resolvePythonOptions({ ...flags.python, workers: flags.workers ?? flags.python?.workers }, env));
   return {
     models,
     modelDir,
@@ -181,10 +184,10 @@ export function resolveServeOptions(flags: ServeFlags, env: NodeJS.ProcessEnv): 
     maxBodyBytes: maxBody === undefined ? defaultMaxBodyBytes : parsePositiveInt(maxBody, '--max-body-bytes'),
     auth: resolveAuth(env),
     watchdogMs: watchdog === undefined ? defaultWatchdogMs(timeoutMs) : parseWatchdogMs(watchdog, flags.watchdogMs !== undefined ? '--watchdog-ms' : 'MODELPORT_WATCHDOG_MS'),
-    runtime: resolveRuntimeOptions(flags.runtime ?? {}, env),
+    // Server processes share the cores: each one's automatic inference threads are its share of them.
+    runtime: resolveRuntimeOptions(flags.runtime ?? {}, env, { cores: availableParallelism(), processes: processes.workers }),
     ...(env.MODELPORT_RUN_AS ? { runAs: parseRunAs(env.MODELPORT_RUN_AS) } : {}),
-    // One worker count for both runtimes: --workers wins over WORKER_COUNT, and both are checked alike.
-    ...withWorkers(resolvePythonOptions({ ...flags.python, workers: flags.workers ?? flags.python?.workers }, env)),
+    ...processes,
     limits: resolveWorkLimits(flags.limits ?? {}, env),
   };
 }

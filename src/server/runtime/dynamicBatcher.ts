@@ -79,10 +79,16 @@ export class DynamicBatcher {
     private readonly execute: RunFn,
     private readonly options: BatchingOptions,
     /** How many batches may run at once (1 for a session on the main thread, the pool size for workers). */
-    private readonly capacity: number,
+    private capacity: number,
     private readonly log: BatcherLog,
     private observer: BatchObserver | undefined = undefined,
   ) {}
+
+  /** The runner changed (a model moved to worker threads): more batches may run at once from now on. */
+  setCapacity(capacity: number): void {
+    this.capacity = capacity;
+    this.pump();
+  }
 
   observe(observer: BatchObserver): void {
     this.observer = observer;

@@ -7,7 +7,8 @@ import { ConfigError, errorMessage } from '../../core/errors';
 import type { Dim, ModelSignature, OnnxElementType, TensorSpec } from '../../core/onnx/signature';
 import type { TensorValue } from '../../core/onnx/tensorData';
 import { DynamicBatcher, unbatchableReason, type BatchObserver, type Feeds, type RunFn } from './dynamicBatcher';
-import { SessionWorkers } from './sessionWorkers';
+import { LoopHoldWatch, watchLoopHold } from './inferencePlacement';
+import { SessionWorkers, type WorkerSessionOptions } from './sessionWorkers';
 import type { RuntimeOptions } from './sessionOptions';
 
 const supportedTypes: ReadonlySet<string> = new Set<OnnxElementType>([
@@ -48,8 +49,13 @@ export interface SessionLog {
 
 export class OnnxSession {
   private readonly batcher: DynamicBatcher | undefined;
-  private readonly execute: RunFn;
+  private execute: RunFn;
   private log: SessionLog | undefined;
+  /** Set while runs are on the main thread and may still move to workers ('auto'). */
+  private watch: LoopHoldWatch | undefined;
+  /** Workers being started for a model that moved; close() waits for them so none is left behind. */
+  private moving: Promise<void> | undefined;
+  private closed = false;
   /** Why this model's runs are not batched (batching off, or no dynamic first dimension), for the log. */
   readonly unbatchedBecause: string | undefined;
 
@@ -57,16 +63,54 @@ export class OnnxSession {
     readonly file: string,
     private readonly session: InferenceSession,
     readonly signature: ModelSignature,
-    options: RuntimeOptions,
-    private readonly workers: SessionWorkers | undefined,
+    private readonly options: RuntimeOptions,
+    private readonly sessionOptions: WorkerSessionOptions,
+    private workers: SessionWorkers | undefined,
   ) {
-    this.execute = workers ? (feeds, names) => workers.run(feeds, names) : (feeds, names) => this.runHere(feeds, names);
+    if (workers) {
+      this.execute = (feeds, names) => workers.run(feeds, names);
+    } else if (options.workers === 'auto') {
+      this.watch = new LoopHoldWatch(options.heavyRunMs);
+      // Watched until it moves (or is judged for good); meanwhile, and while workers start, it runs here.
+      this.execute = (feeds, names) => (this.watch ? watchLoopHold(() => this.runHere(feeds, names), (ms) => this.held(ms)) : this.runHere(feeds, names));
+    } else {
+      this.execute = (feeds, names) => this.runHere(feeds, names);
+    }
     const reason = options.batching.maxBatchSize <= 1 ? 'batching is off' : unbatchableReason(signature);
     this.unbatchedBecause = reason;
     if (reason === undefined) {
       // On the main thread one batch runs at a time and the next gathers meanwhile; with workers, one per worker.
-      this.batcher = new DynamicBatcher(this.execute, options.batching, workers?.size ?? 1, { warn: (m) => this.log?.warn(`${file}: ${m}`) });
+      this.batcher = new DynamicBatcher((feeds, names) => this.execute(feeds, names), options.batching, workers?.size ?? 1, { warn: (m) => this.log?.warn(`${file}: ${m}`) });
     }
+  }
+
+  /** Worker threads running this model now; 0 while it runs on the main thread. */
+  get inferenceWorkers(): number {
+    return this.workers?.size ?? 0;
+  }
+
+  private held(ms: number): void {
+    const median = this.watch?.record(ms);
+    if (median === undefined || this.closed) return;
+    this.watch = undefined;
+    const count = this.options.autoWorkers;
+    this.log?.info(
+      `${this.file}: its runs hold the event loop for ${median.toFixed(1)} ms (median of the last 5), so health probes and other requests wait that long: moving its runs to ${count} worker thread(s) (--inference-workers N or 0 sets this).`,
+    );
+    this.moving = SessionWorkers.start(this.file, count, this.sessionOptions).then(
+      async (workers) => {
+        if (this.closed) return workers.close();
+        this.workers = workers;
+        this.execute = (feeds, names) => workers.run(feeds, names);
+        this.batcher?.setCapacity(workers.size);
+        this.log?.info(`${this.file}: runs now go to ${workers.size} worker thread(s).`);
+      },
+      (err: unknown) => {
+        // The main thread still serves it: slower under load, but nothing is lost.
+        this.log?.warn(`${this.file}: its runs stay on the main thread, the worker threads could not start: ${errorMessage(err)}`);
+        this.execute = (feeds, names) => this.runHere(feeds, names);
+      },
+    );
   }
 
   /** Where batch sizes and queue delays go (the service's metrics), and where the batcher's warnings go. */
@@ -81,7 +125,7 @@ export class OnnxSession {
       interOpNumThreads: 1,
       graphOptimizationLevel: options.graphOptimizationLevel,
       executionMode: 'sequential' as const,
-    };
+    } satisfies WorkerSessionOptions;
     let session: InferenceSession;
     try {
       session = await (await loadOrt()).InferenceSession.create(file, sessionOptions);
@@ -90,7 +134,7 @@ export class OnnxSession {
     }
     const signature = { inputs: toSpecs(file, session.inputMetadata), outputs: toSpecs(file, session.outputMetadata) };
     let workers: SessionWorkers | undefined;
-    if (options.workers > 0) {
+    if (options.workers !== 'auto' && options.workers > 0) {
       try {
         workers = await SessionWorkers.start(file, options.workers, sessionOptions);
       } catch (err) {
@@ -98,7 +142,7 @@ export class OnnxSession {
         throw new ConfigError(errorMessage(err), file, undefined, { cause: err });
       }
     }
-    return new OnnxSession(file, session, signature, options, workers);
+    return new OnnxSession(file, session, signature, options, sessionOptions, workers);
   }
 
   /** The raw session, for entry scripts that want onnxruntime's own API. */
@@ -111,9 +155,12 @@ export class OnnxSession {
     return this.batcher ? this.batcher.run(feeds, outputNames) : this.execute(feeds, outputNames);
   }
 
-  /** One run that skips the batcher: start-up warm-up must not wait for a batch to fill, nor count in its metrics. */
+  /**
+   * One run that skips the batcher: start-up warm-up must not wait for a batch to fill, nor count in its metrics.
+   * It pays onnxruntime's lazy start-up, so it is not a run to judge the model's cost by either.
+   */
   async warmUp(feeds: Feeds): Promise<void> {
-    await this.execute(feeds, undefined);
+    await (this.workers ? this.execute(feeds, undefined) : this.runHere(feeds, undefined));
   }
 
   private async runHere(feeds: Feeds, outputNames: readonly string[] | undefined): Promise<Feeds> {
@@ -132,6 +179,8 @@ export class OnnxSession {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    await this.moving;
     await this.workers?.close();
     await this.session.release();
   }

@@ -13,6 +13,7 @@ import { decodeBase64Images } from '../../preprocess/base64Images';
 import { checkPreprocessSpec, imagesToTensor } from '../../../core/preprocess/imageTensor';
 import type { ScoreRequest, ScoreResult, Scorer, ScorerDescription } from '../scorer';
 import { inferPreprocess } from '../../../core/preprocess/inferPreprocess';
+import { decodeDataBody } from './dataBodyDecoder';
 import { sampleRequest, sampleResponse } from './samples';
 import { checkFeeds, checkImageCount, defaultWorkLimits, type WorkLimits } from '../../limits';
 
@@ -26,6 +27,8 @@ export class OnnxScorer implements Scorer {
   private readonly input: TensorSpec;
   private readonly preprocess: PreprocessSpec | undefined;
   private readonly postprocess: PostprocessSpec | undefined;
+  /** {"data": [...]} bodies for this model can take the one-pass decoder (dataBodyDecoder.ts). */
+  private readonly oneFloatInput: boolean;
 
   constructor(
     private readonly model: LoadedModel,
@@ -40,6 +43,7 @@ export class OnnxScorer implements Scorer {
     const input = inputName ? sig.inputs.find((i) => i.name === inputName) : sig.inputs[0];
     if (!input) throw new ConfigError(`Model ${model.name}: preprocess.input '${inputName}' is not an input (inputs: ${sig.inputs.map((i) => i.name).join(', ')}).`);
     this.input = input;
+    this.oneFloatInput = sig.inputs.length === 1 && input.type === 'float32';
     this.preprocess = explicit ?? inferPreprocess(input);
     if (!explicit && this.preprocess) {
       logger.info(`Model ${model.name}: no preprocess config; images are resized to ${this.preprocess.width}x${this.preprocess.height} ${this.preprocess.channels} ${this.preprocess.layout}, scaled to 0..1.`);
@@ -76,7 +80,10 @@ export class OnnxScorer implements Scorer {
   }
 
   private tensorFor(spec: TensorSpec, data: unknown): TensorValue {
-    const value = jsonToTensor(spec.name, data, spec.type);
+    return this.fitted(spec, jsonToTensor(spec.name, data, spec.type));
+  }
+
+  private fitted(spec: TensorSpec, value: TensorValue): TensorValue {
     // A single row sent without its batch dimension is the most common tabular request: add it.
     if (value.dims.length === spec.shape.length - 1 && typeof spec.shape[0] !== 'number') value.dims = [1, ...value.dims];
     checkAgainstSpec(value, spec);
@@ -131,6 +138,10 @@ export class OnnxScorer implements Scorer {
     }
     if (contentType !== undefined && !isJsonContentType(contentType)) {
       throw new UnsupportedMediaTypeError(`Content-Type '${contentType}' is not supported: send application/json${this.preprocess ? ' or an image (image/jpeg, image/png, image/webp)' : ''}.`);
+    }
+    if (this.oneFloatInput) {
+      const fast = decodeDataBody(req.body);
+      if (fast) return { [this.input.name]: this.fitted(this.input, { type: 'float32', dims: fast.dims, data: fast.data }) };
     }
     return this.jsonFeeds(parseJsonDictionary(req.body));
   }

@@ -152,10 +152,17 @@ test('which signatures can be batched', () => {
 });
 
 test('runtime options: flags win over the environment, and the off switch', () => {
-  const defaults = resolveRuntimeOptions({}, {});
-  assert.deepEqual(defaults, { intraOpThreads: 1, graphOptimizationLevel: 'all', batching: { maxBatchSize: 32, maxDelayMs: 0 }, workers: 0 });
+  const share = { cores: 4, processes: 1 };
+  const defaults = resolveRuntimeOptions({}, {}, share);
+  assert.deepEqual(defaults, { intraOpThreads: 1, graphOptimizationLevel: 'all', batching: { maxBatchSize: 32, maxDelayMs: 0 }, workers: 'auto', autoWorkers: 4 });
   const env = { MODELPORT_MAX_BATCH_SIZE: '16', MODELPORT_MAX_BATCH_DELAY_MS: '2', MODELPORT_INTRA_OP_THREADS: '2', MODELPORT_INFERENCE_WORKERS: '1', MODELPORT_GRAPH_OPTIMIZATION: 'basic' };
-  assert.deepEqual(resolveRuntimeOptions({}, env), { intraOpThreads: 2, graphOptimizationLevel: 'basic', batching: { maxBatchSize: 16, maxDelayMs: 2 }, workers: 1 });
+  assert.deepEqual(resolveRuntimeOptions({}, env, share), { intraOpThreads: 2, graphOptimizationLevel: 'basic', batching: { maxBatchSize: 16, maxDelayMs: 2 }, workers: 1, autoWorkers: 4 });
+  // Server processes share the cores: 'auto' gives each its share, never less than one thread.
+  assert.equal(resolveRuntimeOptions({}, {}, { cores: 4, processes: 2 }).autoWorkers, 2);
+  assert.equal(resolveRuntimeOptions({}, {}, { cores: 2, processes: 4 }).autoWorkers, 1);
+  assert.equal(resolveRuntimeOptions({ workers: 'auto' }, { MODELPORT_INFERENCE_WORKERS: '2' }, share).workers, 'auto');
+  assert.equal(resolveRuntimeOptions({ workers: '0' }, {}, share).workers, 0);
+  assert.throws(() => resolveRuntimeOptions({ workers: 'some' }, {}, share), (e: unknown) => e instanceof ConfigError && /--inference-workers/.test(e.message));
   assert.equal(resolveRuntimeOptions({ maxBatchSize: '64' }, env).batching.maxBatchSize, 64);
   assert.equal(resolveRuntimeOptions({ batching: false }, env).batching.maxBatchSize, 1);
   assert.equal(resolveRuntimeOptions({}, { MODELPORT_BATCHING: 'off' }).batching.maxBatchSize, 1);

