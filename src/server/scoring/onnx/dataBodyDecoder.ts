@@ -32,71 +32,74 @@ function isDataKey(b: Uint8Array, i: number): boolean {
   return b[i] === 0x22 && b[i + 1] === 0x64 && b[i + 2] === 0x61 && b[i + 3] === 0x74 && b[i + 4] === 0x61 && b[i + 5] === 0x22;
 }
 
-function isDigit(c: number | undefined): c is number {
-  return c !== undefined && c >= 0x30 && c <= 0x39;
-}
+/** Where the last number scanNumber read ends (a module variable: no object per number on the hot path). */
+let numberEnd = 0;
 
 /**
- * One JSON number at `at`, as JSON.parse reads it, and where it ends; undefined when the text there is not a JSON
- * number. Up to 15 significant digits and a decimal exponent within ±22 take Clinger's fast path (exact); the rest
- * go through Number(), which rounds as JSON.parse does.
+ * One JSON number at `at`, as JSON.parse reads it, with its end in `numberEnd`; NaN when the text there is not a
+ * JSON number (which can never be NaN). Up to 15 significant digits and a decimal exponent within ±22 take
+ * Clinger's fast path (exact); the rest go through Number(), which rounds as JSON.parse does.
  */
-export function readNumber(b: Buffer, at: number): { value: number; end: number } | undefined {
+function scanNumber(b: Buffer, at: number): number {
   let i = at;
   const negative = b[i] === 0x2d;
   if (negative) i++;
-  if (!isDigit(b[i])) return undefined;
+  let c = b[i] as number; // past the end: undefined, which fails every comparison below
+  if (!(c >= 0x30 && c <= 0x39)) return NaN;
   let mantissa = 0;
   let significant = 0;
   let exponent = 0;
-  if (b[i] === 0x30) {
-    i++;
-    if (isDigit(b[i])) return undefined; // a leading zero
+  if (c === 0x30) {
+    c = b[++i] as number;
+    if (c >= 0x30 && c <= 0x39) return NaN; // a leading zero
   } else {
-    while (isDigit(b[i])) {
-      if (significant < 16) mantissa = mantissa * 10 + ((b[i] as number) - 0x30);
+    while (c >= 0x30 && c <= 0x39) {
+      if (significant < 16) mantissa = mantissa * 10 + (c - 0x30);
       else exponent++; // digits beyond the 16th only scale: the slow path reads them exactly
       significant++;
-      i++;
+      c = b[++i] as number;
     }
   }
-  if (b[i] === 0x2e) {
-    i++;
-    if (!isDigit(b[i])) return undefined;
-    while (isDigit(b[i])) {
-      const d = (b[i] as number) - 0x30;
-      if (mantissa !== 0 || d !== 0) {
+  if (c === 0x2e) {
+    c = b[++i] as number;
+    if (!(c >= 0x30 && c <= 0x39)) return NaN;
+    while (c >= 0x30 && c <= 0x39) {
+      if (mantissa !== 0 || c !== 0x30) {
         if (significant < 16) {
-          mantissa = mantissa * 10 + d;
+          mantissa = mantissa * 10 + (c - 0x30);
           exponent--;
         }
         significant++;
       } else {
         exponent--; // a leading zero of the fraction: 0.00123 is 123e-5
       }
-      i++;
+      c = b[++i] as number;
     }
   }
-  if (b[i] === 0x65 || b[i] === 0x45) {
-    i++;
-    const sign = b[i] === 0x2d ? -1 : 1;
-    if (b[i] === 0x2d || b[i] === 0x2b) i++;
-    if (!isDigit(b[i])) return undefined;
+  if (c === 0x65 || c === 0x45) {
+    c = b[++i] as number;
+    const sign = c === 0x2d ? -1 : 1;
+    if (c === 0x2d || c === 0x2b) c = b[++i] as number;
+    if (!(c >= 0x30 && c <= 0x39)) return NaN;
     let e = 0;
-    while (isDigit(b[i])) {
-      if (e < 100_000) e = e * 10 + ((b[i] as number) - 0x30);
-      i++;
+    while (c >= 0x30 && c <= 0x39) {
+      if (e < 100_000) e = e * 10 + (c - 0x30);
+      c = b[++i] as number;
     }
     exponent += sign * e;
   }
-  let value: number;
+  numberEnd = i;
   if (significant <= 15 && exponent >= -22 && exponent <= 22) {
-    value = exponent < 0 ? mantissa / (exactPowersOf10[-exponent] as number) : mantissa * (exactPowersOf10[exponent] as number);
-    if (negative) value = -value;
-  } else {
-    value = Number(b.toString('latin1', at, i));
+    const value = exponent < 0 ? mantissa / (exactPowersOf10[-exponent] as number) : mantissa * (exactPowersOf10[exponent] as number);
+    return negative ? -value : value;
   }
-  return { value, end: i };
+  return Number(b.toString('latin1', at, i));
+}
+
+/** One JSON number at `at` and where it ends, or undefined (scanNumber, for callers off the hot path). */
+export function readNumber(b: Buffer, at: number): { value: number; end: number } | undefined {
+  const value = scanNumber(b, at);
+  return Number.isNaN(value) ? undefined : { value, end: numberEnd };
 }
 
 /**
@@ -132,17 +135,15 @@ export function decodeDataBody(b: Buffer): DecodedData | undefined {
     }
     if (rank < 0) rank = depth;
     else if (depth !== rank) return undefined;
-    const number = readNumber(b, i);
-    if (!number) return undefined;
-    const f = Math.fround(number.value);
-    if (!Number.isFinite(f)) return undefined;
+    const f = Math.fround(scanNumber(b, i));
+    if (!Number.isFinite(f)) return undefined; // not a number, or beyond float32: the general path says which
     if (count === out.length) {
       const grown = new Float32Array(out.length * 2);
       grown.set(out);
       out = grown;
     }
     out[count++] = f;
-    i = number.end;
+    i = numberEnd;
     // After a value: a comma, or the end of one or more arrays.
     for (;;) {
       i = skipSpace(b, i);

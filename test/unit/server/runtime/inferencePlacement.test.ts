@@ -2,7 +2,7 @@
 // model whose runs hold it for long moves to worker threads, keeps answering the same, and leaves nothing behind.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LoopHoldWatch, watchLoopHold } from '../../../../src/server/runtime/inferencePlacement';
 import { OnnxSession } from '../../../../src/server/runtime/onnxSession';
@@ -24,6 +24,16 @@ function image(seed: number): Feeds {
 
 function logInto(lines: string[]): { info(m: string): void; warn(m: string): void } {
   return { info: (m) => lines.push(m), warn: (m) => lines.push(`warn: ${m}`) };
+}
+
+/** A thread's nice value, from /proc (field 19 of stat; the command name before it may hold spaces). */
+function niceOf(tid: number): number {
+  const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
+
+function threadNices(): number[] {
+  return readdirSync(`/proc/${process.pid}/task`).map((tid) => niceOf(Number(tid)));
 }
 
 async function until(what: string, check: () => boolean): Promise<void> {
@@ -70,6 +80,11 @@ test('with the threshold reached, a model moves to worker threads and answers ex
   assert.match(lines.join('\n'), /hold the event loop for .* moving its runs to 2 worker thread/);
   await until('the move to worker threads', () => session.inferenceWorkers === 2);
   assert.match(lines.join('\n'), /runs now go to 2 worker thread/);
+  if (process.platform === 'linux') {
+    // The workers' threads run below the event loop: the main thread keeps nice 0, two threads now have more.
+    assert.equal(niceOf(process.pid), 0);
+    assert.ok(threadNices().filter((n) => n > 0).length >= 2, `thread nice values: ${threadNices().join(' ')}`);
+  }
   const after = await Promise.all([1, 2, 3].map((s) => session.run(image(s))));
   assert.deepEqual(after.map((o) => Array.from(Object.values(o)[0]?.data as Float32Array)), before.map((o) => Array.from(Object.values(o)[0]?.data as Float32Array)));
   await session.close();
