@@ -7,16 +7,17 @@
 // running the same unchanged score.py, with the same number of workers.
 //
 //   node bench/run.mjs [--quick] [--no-write] [--only limit,modelport,peer,aim1,profile,ocr,footprint,python,soak]
-//                      [--duration-ms N] [--soak-ms N] [--repeat N] [--profile] [--ocr-configs ID,ID]
+//                      [--duration-ms N] [--soak-ms N] [--repeat N] [--profile] [--ocr-configs ID,ID] [--loadgen wrk|node]
 // --profile (alone, or with --only): records a CPU profile (node --cpu-prof) of `modelport serve --workers 2` under the
 // aim-1 load (Fashion-MNIST, 8 KB JSON, c=32) and prints the top self-time functions; `profile` in --only puts that
 // table in BENCHMARKS.md too.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
+import { hasWrk, runWrk } from './wrkLoad.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -30,6 +31,13 @@ const only = new Set((value('--only') ?? (flag('--profile') ? 'profile' : 'limit
 const repeat = Number(value('--repeat') ?? 3);
 // --ocr-configs 'defaults,--workers 2': only those rows of the OCR table (to look at one setting quickly).
 const ocrConfigs = value('--ocr-configs')?.split(',');
+// wrk (Debian's package) when installed, else the Node load generator; --loadgen node|wrk chooses.
+const startLoad = loadavg().map((x) => x.toFixed(1)).join(', ');
+const loadgen = value('--loadgen') ?? (hasWrk() ? 'wrk' : 'node');
+if (loadgen === 'wrk' && !hasWrk()) {
+  console.error('bench: --loadgen wrk, but wrk is not installed (Debian: apt-get install wrk)');
+  process.exit(2);
+}
 let soakFailed = false;
 const soakMs = Number(value('--soak-ms') ?? (quick ? 10_000 : 30_000));
 const durationMs = Number(value('--duration-ms') ?? (quick ? 1000 : 2000));
@@ -91,6 +99,7 @@ function runNode(script, argv) {
 }
 
 function load(spec) {
+  if (loadgen === 'wrk') return runWrk({ warmupMs, durationMs, ...spec });
   return new Promise((resolve, reject) => {
     const child = track(spawn(process.execPath, [join(root, 'bench/loadgen.mjs'), JSON.stringify({ warmupMs, durationMs, ...spec })], { stdio: ['ignore', 'pipe', 'inherit'] }));
     let out = '';
@@ -895,8 +904,11 @@ async function main() {
       `Written by \`${command}\` (bench/run.mjs) in ${seconds} s on ${new Date().toISOString().slice(0, 10)}.`,
       '',
       `Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB; Node ${m.node}; onnxruntime-node ${m.ortVersion}; sharp ${m.sharpVersion}.`,
-      `Each point: ${warmupMs} ms warm-up, then ${durationMs} ms of closed-loop load from a Node child process (keep-alive connections, one request`,
+      loadgen === 'wrk'
+        ? `Each point: a ${Math.max(1, Math.round(warmupMs / 1000))} s warm-up run, then ${Math.max(1, Math.round(durationMs / 1000))} s of closed-loop load from wrk (one thread; keep-alive connections, one request`
+        : `Each point: ${warmupMs} ms warm-up, then ${durationMs} ms of closed-loop load from a Node child process (keep-alive connections, one request`,
       'in flight per connection) on 127.0.0.1; the load generator shares the machine with the server, as does everything else here.',
+      `Load average when the run started: ${startLoad}; when it ended: ${loadavg().map((x) => x.toFixed(1)).join(', ')} (1, 5, 15 min).`,
       'Absolute numbers on a small shared machine are noisy; the ratios, taken in one run, are what to compare.',
       '',
       readFileSync(join(root, 'bench/NOTES.md'), 'utf8').trim(),

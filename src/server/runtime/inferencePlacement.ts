@@ -4,12 +4,15 @@
 // sample models a run takes tens of microseconds and a worker's round trip (about 0.2 ms) would cost more than it
 // saves; for a model whose run takes milliseconds the loop stalls. Nothing in a model file says which kind it is
 // (a dynamic width makes the same model cheap or costly), so the runs themselves tell: they start on the main
-// thread, how long each holds the loop is measured, and once the recent ones hold it for `heavyRunMs` or more the
-// model moves to worker threads, once and for good.
+// thread, how long each holds the loop is measured, and once each of the recent ones holds it for `heavyRunMs` or
+// more the model moves to worker threads, once and for good.
 
 /** A run that holds the event loop this long delays every other answer by as much; a worker's round trip is 5 % of it. */
 export const heavyRunMs = 4;
-/** Runs looked at: the median of five ignores one garbage collection or one run that waited for the CPU. */
+/**
+ * Runs looked at. The fastest of them must reach the threshold: on a busy machine a cheap run is sometimes
+ * descheduled mid-way and seems long, but not five times in a row.
+ */
 const windowSize = 5;
 
 export class LoopHoldWatch {
@@ -17,29 +20,50 @@ export class LoopHoldWatch {
 
   constructor(private readonly thresholdMs = heavyRunMs) {}
 
-  /** Records how long one run held the loop; the median of the last runs when it reaches the threshold, else undefined. */
+  /** Records how long one run held the loop; the shortest of the last runs once even that reaches the threshold. */
   record(ms: number): number | undefined {
     this.recent.push(ms);
     if (this.recent.length > windowSize) this.recent.shift();
     if (this.recent.length < windowSize) return undefined;
-    const median = [...this.recent].sort((a, b) => a - b)[Math.floor(windowSize / 2)] as number;
-    return median >= this.thresholdMs ? median : undefined;
+    const shortest = Math.min(...this.recent);
+    return shortest >= this.thresholdMs ? shortest : undefined;
   }
 }
 
 /**
  * Calls `start` and tells `held` how long its synchronous part held the event loop. onnxruntime-node does its run
- * in a setImmediate callback queued by `session.run`; immediates run in the order they were queued, so one queued
- * just before and one just after bracket it exactly, and the time spent waiting in the queue does not count. The
- * caller gets the run's own promise, so the measuring adds no wait. Should a later onnxruntime-node run off the
- * thread, the bracket measures about nothing, which is then the truth: the loop is not held.
+ * in a setImmediate callback queued by `session.run`, and immediates run in the order they were queued: one queued
+ * just before marks the run's start, so the time spent waiting in the queue does not count. Its end is the moment
+ * the run's promise settles (outputs wrapped, nothing else yet: the answers to the requests it served are written
+ * by continuations that come after). One queued just after bounds it: should a later onnxruntime-node run off the
+ * thread, that one fires at once and the hold measured is about nothing, which is then the truth. The caller gets
+ * the run's own result; the measuring adds no wait.
  */
 export function watchLoopHold<T>(start: () => Promise<T>, held: (ms: number) => void): Promise<T> {
-  let before = 0;
+  let before = -1;
+  let settled = -1;
+  let after = -1;
+  const report = (): void => {
+    if (settled >= 0 && after >= 0 && before >= 0) held(Math.max(0, Math.min(settled, after) - before));
+  };
   setImmediate(() => {
     before = performance.now();
   });
   const running = start();
-  setImmediate(() => held(performance.now() - before));
-  return running;
+  setImmediate(() => {
+    after = performance.now();
+    report();
+  });
+  return running.then(
+    (value) => {
+      settled = performance.now();
+      report();
+      return value;
+    },
+    (err: unknown) => {
+      settled = performance.now();
+      report();
+      throw err;
+    },
+  );
 }

@@ -90,12 +90,12 @@ export class OnnxSession {
   }
 
   private held(ms: number): void {
-    const median = this.watch?.record(ms);
-    if (median === undefined || this.closed) return;
+    const shortest = this.watch?.record(ms);
+    if (shortest === undefined || this.closed) return;
     this.watch = undefined;
     const count = this.options.autoWorkers;
     this.log?.info(
-      `${this.file}: its runs hold the event loop for ${median.toFixed(1)} ms (median of the last 5), so health probes and other requests wait that long: moving its runs to ${count} worker thread(s) (--inference-workers N or 0 sets this).`,
+      `${this.file}: its runs hold the event loop for ${shortest.toFixed(1)} ms or more (each of the last 5), so health probes and other requests wait that long: moving its runs to ${count} worker thread(s) (--inference-workers N or 0 sets this).`,
     );
     this.moving = SessionWorkers.start(this.file, count, this.sessionOptions).then(
       async (workers) => {
