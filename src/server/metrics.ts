@@ -146,6 +146,7 @@ export class ServiceMetrics {
   readonly batchSize = new Histogram('modelport_batch_size', 'Rows in one onnxruntime run of a batching model, per model.', batchSizeBuckets);
   readonly batchRequests = new Counter('modelport_batch_requests_total', 'Requests served by the runs counted in modelport_batch_size, per model.');
   readonly queueDelay = new Histogram('modelport_batch_queue_seconds', 'Time a request waited for its batch to start, per model.', queueBuckets);
+  readonly inferenceThreads = new Gauge('modelport_inference_threads', 'Worker threads running the model (0: its runs are on the main thread), per model, summed over server processes.');
 
   /** The batcher's view of one model, labelled with it. */
   batchObserver(model: string): { batch(rows: number, requests: number): void; queued(seconds: number): void } {
@@ -171,21 +172,24 @@ export class ServiceMetrics {
   snapshot(): MetricsSnapshot {
     const counters = Object.fromEntries(Object.entries(this.counters).map(([k, c]) => [k, c.snapshot()]));
     const histograms = Object.fromEntries(Object.entries(this.histograms).map(([k, h]) => [k, h.snapshot()]));
-    return { counters, gauges: { inFlight: this.inFlight.snapshot() }, histograms };
+    return { counters, gauges: { inFlight: this.inFlight.snapshot(), inferenceThreads: this.inferenceThreads.snapshot() }, histograms };
   }
 
   /** Adds a snapshot; `withGauges: false` for a process that has ended (its counts stay, its in-flight requests do not). */
   absorb(snap: MetricsSnapshot, withGauges = true): void {
     for (const [k, c] of Object.entries(this.counters)) c.absorb(snap.counters[k] ?? []);
     for (const [k, h] of Object.entries(this.histograms)) h.absorb(snap.histograms[k] ?? []);
-    if (withGauges) this.inFlight.absorb(snap.gauges.inFlight ?? []);
+    if (withGauges) {
+      this.inFlight.absorb(snap.gauges.inFlight ?? []);
+      this.inferenceThreads.absorb(snap.gauges.inferenceThreads ?? []);
+    }
   }
 
   /** Series that only a service of several server processes has (added by the primary's aggregate). */
   readonly extra: Metric[] = [];
 
   render(): string {
-    return [this.requests, this.latency, this.inFlight, this.modelRun, this.modelErrors, this.batchSize, this.batchRequests, this.queueDelay, ...this.extra]
+    return [this.requests, this.latency, this.inFlight, this.modelRun, this.modelErrors, this.batchSize, this.batchRequests, this.queueDelay, this.inferenceThreads, ...this.extra]
       .map((m) => m.render())
       .join('\n') + '\n';
   }

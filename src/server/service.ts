@@ -36,7 +36,7 @@ export async function createService(options: ServeOptions, logger: Logger, env: 
   const metrics = new ServiceMetrics();
   for (const m of models.models) {
     const label = `${m.name}:${m.version}`;
-    m.session?.instrument(metrics.batchObserver(label), { info: (msg) => logger.info(msg), warn: (msg) => logger.warn(msg) });
+    m.session?.instrument(metrics.batchObserver(label), { info: (msg) => logger.info(msg), warn: (msg) => logger.warn(msg) }, (threads) => metrics.inferenceThreads.set(threads, { model: label }));
     if (m.session?.unbatchedBecause) logger.debug(`Model ${label}: requests run one by one (${m.session.unbatchedBecause}).`);
   }
   let scorer: Scorer;

@@ -235,6 +235,8 @@ test('image requests batch too, on a worker thread, and each gets its own label'
       assert.equal(a.body.predictions[0]?.[0]?.label, expected[file], file);
     });
     assert.deepEqual(await batchMetrics(svc, 'fashion-mnist:1', 8).then((m) => [m.runs, m.rows]), [1, files.length]);
+    // /metrics says where the model runs: one worker thread here.
+    assert.match(await (await fetch(`${svc.url}/metrics`)).text(), /modelport_inference_threads\{model="fashion-mnist:1"\} 1\n/);
   } finally {
     await svc.close();
   }

@@ -51,6 +51,8 @@ export class OnnxSession {
   private readonly batcher: DynamicBatcher | undefined;
   private execute: RunFn;
   private log: SessionLog | undefined;
+  /** Told how many worker threads run the model, now and whenever that changes (/metrics). */
+  private threads: ((count: number) => void) | undefined;
   /** Set while runs are on the main thread and may still move to workers ('auto'). */
   private watch: LoopHoldWatch | undefined;
   /** Workers being started for a model that moved; close() waits for them so none is left behind. */
@@ -103,6 +105,7 @@ export class OnnxSession {
         this.workers = workers;
         this.execute = (feeds, names) => workers.run(feeds, names);
         this.batcher?.setCapacity(workers.size);
+        this.threads?.(workers.size);
         this.log?.info(`${this.file}: runs now go to ${workers.size} worker thread(s).`);
       },
       (err: unknown) => {
@@ -114,8 +117,10 @@ export class OnnxSession {
   }
 
   /** Where batch sizes and queue delays go (the service's metrics), and where the batcher's warnings go. */
-  instrument(observer: BatchObserver, log: SessionLog): void {
+  instrument(observer: BatchObserver, log: SessionLog, threads?: (count: number) => void): void {
     this.log = log;
+    this.threads = threads;
+    threads?.(this.inferenceWorkers);
     this.batcher?.observe(observer);
   }
 

@@ -84,14 +84,16 @@ test('the hold measured is the synchronous run, not the time the promise takes',
 
 test('with the threshold reached, a model moves to worker threads and answers exactly as before; closing waits for the move', async () => {
   const lines: string[] = [];
+  const threads: number[] = [];
   const session = await OnnxSession.open(fashion, options({ heavyRunMs: 0, autoWorkers: 2 }));
-  session.instrument({ batch: () => undefined, queued: () => undefined }, logInto(lines));
+  session.instrument({ batch: () => undefined, queued: () => undefined }, logInto(lines), (n) => threads.push(n));
   const before = await Promise.all([1, 2, 3].map((s) => session.run(image(s))));
   assert.equal(session.inferenceWorkers, 0);
   for (let i = 0; i < 5; i++) await session.run(image(i + 10));
   assert.match(lines.join('\n'), /hold the event loop for .* moving its runs to 2 worker thread/);
   await until('the move to worker threads', () => session.inferenceWorkers === 2);
   assert.match(lines.join('\n'), /runs now go to 2 worker thread/);
+  assert.deepEqual(threads, [0, 2], '/metrics hears of the move');
   if (process.platform === 'linux') {
     // The workers' threads run below the event loop: the main thread keeps nice 0, two threads now have more.
     assert.equal(niceOf(process.pid), 0);
