@@ -43,8 +43,13 @@ parentPort.on('message', async (m) => {
 });
 `;
 
-/** How much lower than the event loop the workers' threads run (Linux only; elsewhere the whole process would drop). */
-const workerNice = Number(process.env.MP_NICE_EXPERIMENT ?? 5);
+/**
+ * How much lower than the event loop the workers' threads run (Linux only; elsewhere the whole process would drop).
+ * 5 weighs a busy worker thread at a third of the loop; on the PP-OCRv4 recogniser at c=8 the health probe's p99
+ * went from 95 ms (0) to 52 ms (5) and 44 ms (10) with rows/s unchanged within the noise (one run each, BENCHMARKS.md);
+ * 5 rather than 10 because the same weight also applies against other programs on a machine without cgroups.
+ */
+const workerNice = 5;
 
 interface Call {
   resolve(outputs: Feeds): void;
