@@ -123,7 +123,8 @@ async function withProbe(url, work) {
   const samples = [];
   let done = false;
   const probing = (async () => {
-    await new Promise((r) => setTimeout(r, warmupMs));
+    // Probes count from the measured load on: wrk's warm-up is a run of its own, of whole seconds.
+    await new Promise((r) => setTimeout(r, loadgen === 'wrk' ? Math.max(1, Math.round(warmupMs / 1000)) * 1000 + 100 : warmupMs));
     while (!done) {
       const r = await get(url);
       if (r.status === 200) samples.push(r.ms);
