@@ -110,6 +110,13 @@ test('with the threshold reached, a model moves to worker threads and answers ex
   assert.equal(early.inferenceWorkers, 0);
 });
 
+test('a model with two intra-op threads per run moves to half as many workers: threads never outnumber the cores', async () => {
+  const session = await OnnxSession.open(fashion, options({ heavyRunMs: 0, autoWorkers: 2, intraOpThreads: 2 }));
+  for (let i = 0; i < 5; i++) await session.run(image(i));
+  await until('the move to a worker thread', () => session.inferenceWorkers === 1);
+  await session.close();
+});
+
 test('a fixed placement never moves: 0 stays on the main thread whatever the runs cost', async () => {
   const lines: string[] = [];
   const session = await OnnxSession.open(fashion, options({ workers: 0, heavyRunMs: 0 }));
