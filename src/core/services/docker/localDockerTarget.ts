@@ -21,6 +21,14 @@ import type { LifecycleOptions, LogOptions } from '../types';
 type DockerSettings = TargetSettingsOf<'docker'>;
 
 /**
+ * How long an engine's answer to `docker version` is taken as still true. A deploy asks in its preflight and again
+ * before its build, seconds apart; Podman takes seconds to answer (it asks the package manager for its components'
+ * versions), so the second question is answered from the first. An engine that stops meanwhile still fails the
+ * build itself, with the same EngineUnreachableError.
+ */
+const engineCheckReuseMs = 60_000;
+
+/**
  * The container's settings from the deployment config. `--cpus` and `--memory` are hard limits, so they come from
  * cpuLimit / memoryInGBLimit, else from cpu / memoryInGB. Azure's defaults for those two (0.1 CPU, 0.5 GB: sized
  * for a cloud scheduler) are not imposed on a local container: a file that does not set them gets no limit.
@@ -50,6 +58,7 @@ export class LocalDockerTarget implements DeploymentTarget<'docker'> {
   private readonly host: ServiceHostController;
   private readonly store: ServiceStore;
   private readonly registry: Pick<ModelRegistry, 'get'>;
+  private engineChecked: { version: string; at: number } | undefined;
 
   constructor(
     context: TargetContext,
@@ -68,8 +77,11 @@ export class LocalDockerTarget implements DeploymentTarget<'docker'> {
 
   /** Fails fast, with how to start one, when no engine answers. */
   async checkEngine(): Promise<string> {
+    if (this.engineChecked && Date.now() - this.engineChecked.at < engineCheckReuseMs) return this.engineChecked.version;
+    this.engineChecked = undefined;
     const version = await this.runner.run(versionCommand());
     if (!version.Server) throw new EngineUnreachableError('the docker CLI answered, but no engine did');
+    this.engineChecked = { version: version.Server.Version, at: Date.now() };
     return version.Server.Version;
   }
 
