@@ -26,7 +26,13 @@ const only = process.argv.slice(2);
 const files = only.length > 0 ? only : ['test/unit', 'test/http'].flatMap(collect).sort();
 const boundMs = Number(process.env.MODELPORT_TEST_BOUND_MS || 45 * 60_000);
 
+// pip asks an index it cannot reach five more times, with a growing back-off (about 7 s per package), before it
+// settles for the indexes it can reach. Where the default index is unreachable (this machine has only a local one),
+// every package a test environment installs or downloads paid that; one immediate retry still covers a flaky network.
+const env = { ...process.env, PIP_RETRIES: process.env.PIP_RETRIES ?? '1' };
+
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=2', ...files], {
+  env,
   stdio: 'inherit',
   detached: true, // its own process group, so that everything it starts can be ended with one kill
 });
