@@ -12,7 +12,8 @@ import { extraBuildArgs } from '../../docker/engineArgs';
 import { ensureServiceImage, removeServiceImages } from '../../docker/serviceImage';
 import { errorMessage } from '../../errors';
 import type { ModelRegistry } from '../../registry/modelRegistry';
-import { ServiceHostController, hostPort, type LocalRuntime } from '../host/serviceHostController';
+import { loopbackPortInUse } from '../host/portProbe';
+import { ServiceHostController, hostPort, hostPortOf, type LocalRuntime } from '../host/serviceHostController';
 import type { ServiceRecord, TargetSettingsOf } from '../serviceRecord';
 import type { ServiceStore, StoredKeys } from '../serviceStore';
 import type { DeploymentTarget, StartedService, TargetContext, TargetRequest, TargetStatus } from '../target';
@@ -119,7 +120,9 @@ export class LocalDockerTarget implements DeploymentTarget<'docker'> {
 
   // The host reads the credentials from the service's owner-only keys file and hands them to the container.
   async start(record: ServiceRecord, _credentials: StoredKeys, options: LifecycleOptions): Promise<StartedService> {
-    await this.buildImage(record, options);
+    // A port another process holds fails the host before it needs the image (with the same message and Failed
+    // state): no build for nothing. Should the port be free again by then, the host builds the image itself.
+    if (!(await loopbackPortInUse(hostPortOf(record)))) await this.buildImage(record, options);
     return this.host.start(record, options);
   }
 
