@@ -21,6 +21,7 @@ import { startAzureDoublesProcess, type RunningAzureDoubles } from '../test/inte
 import { startCodeServer, type RunningCodeServer } from '../test/integration/host/codeServer';
 import { driveSuites } from '../test/integration/host/driveSuites';
 import { ensureVsCodeHost } from '../test/integration/host/installHost';
+import { ensureLayerCache } from '../test/helpers/layerCache';
 
 const root = resolve(__dirname, '..');
 const started = Date.now();
@@ -96,6 +97,8 @@ async function main(): Promise<number> {
     const envCache = process.env.MODELPORT_ENV_CACHE || join(tmpdir(), 'modelport-test-python-envs');
     // The doubles' environment (CA, endpoints, principal, nss_wrapper's LD_PRELOAD) goes to the workbench server
     // only: Chromium, driven from this process, does not close under nss_wrapper.
+    // The Debug in Docker, Python and ACI suites build service images: their dependency layers stay in the engine.
+    log(`layer cache: ${await ensureLayerCache(join(root, 'dist', 'cli.js')).catch((err: unknown) => `not kept (${String(err)})`)}`);
     azure = await startAzureDoublesProcess(root, work, log);
     server = await startCodeServer(host.codeServer, join(work, 'run'), { MODELPORT_SHOT_DIR: shots, MODELPORT_ENV_CACHE: envCache, ...azure.env });
     log(`code-server up on ${server.url} (log: ${server.logFile})`);

@@ -8,9 +8,13 @@
 //   (MODELPORT_TEST_BOUND_MS, 45 minutes by default) the group is killed, and whatever is still in the group
 //   after the run ends is killed too. Each says why. Processes a test starts detached on purpose (service hosts)
 //   have their own group and are the tests' to stop.
+//
+// Before suites that build service images, scripts/layer-cache.ts makes sure the engine keeps the images' dependency
+// layers (`npm ci`, Debian's python3) for the whole run (test/helpers/layerCache.ts says why); where it has them
+// already, that takes a second.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { clearTimeout, setTimeout } from 'node:timers';
 
 function collect(dir) {
@@ -26,7 +30,18 @@ const only = process.argv.slice(2);
 const files = only.length > 0 ? only : ['test/unit', 'test/http'].flatMap(collect).sort();
 const boundMs = Number(process.env.MODELPORT_TEST_BOUND_MS || 45 * 60_000);
 
+// pip asks an index it cannot reach five more times, with a growing back-off (about 7 s per package), before it
+// settles for the indexes it can reach. Where the default index is unreachable (this machine has only a local one),
+// every package a test environment installs or downloads paid that; one immediate retry still covers a flaky network.
+const env = { ...process.env, PIP_RETRIES: process.env.PIP_RETRIES ?? '1' };
+
+const buildsImages = /(^|\/)(docker|aci|kubernetes|pythonDeploy)\.test\.ts$/;
+if (process.env.DOCKER_HOST && files.some((f) => buildsImages.test(f))) {
+  spawnSync(process.execPath, ['--import', 'tsx', 'scripts/layer-cache.ts'], { stdio: 'inherit', env, timeout: 25 * 60_000 });
+}
+
 const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-force-exit', '--test-concurrency=2', ...files], {
+  env,
   stdio: 'inherit',
   detached: true, // its own process group, so that everything it starts can be ended with one kill
 });

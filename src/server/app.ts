@@ -81,6 +81,19 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     });
   }
 
+  // Stopping (SIGTERM, or the host retiring this instance): the requests still running get their answers with
+  // `Connection: close`, so their connections end with them. Kept alive, each would hold the drained server open
+  // until the client dropped it (Keep-Alive: timeout=72), far past a `docker stop` or Kubernetes grace period.
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+
   app.addHook('onResponse', async (req, reply) => {
     metrics.inFlight.add(-1);
     const seconds = Number(process.hrtime.bigint() - req.mpStart) / 1e9;

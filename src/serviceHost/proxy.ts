@@ -60,6 +60,8 @@ export class ServiceProxy {
   private readonly limits: HostLimits;
   /** Whether the port serves HTTPS (fixed for the host's life). */
   readonly tls: boolean;
+  /** Set by close(): answers still to come end their connections (kept alive, they would hold the close open). */
+  private closing = false;
 
   constructor(options: ProxyOptions) {
     this.limits = options.limits;
@@ -200,6 +202,7 @@ export class ServiceProxy {
         out['content-length'] = answer.length;
       }
       if (res.destroyed) return;
+      if (this.closing) out.connection = 'close';
       res.writeHead(upstream.statusCode, out);
       res.end(method === 'HEAD' ? undefined : answer);
     } catch (err) {
@@ -223,6 +226,7 @@ export class ServiceProxy {
   }
 
   async close(): Promise<void> {
+    this.closing = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     await closed;

@@ -51,6 +51,7 @@ describe('modelport serve as a process', () => {
     svc.child.kill('SIGTERM');
     const res = await inFlight;
     assert.equal(res.status, 200);
+    assert.equal(res.headers.get('connection'), 'close', 'a request answered while draining ends its connection (kept alive, it would hold the exit)');
     assert.deepEqual(((await json(res)) as { done: boolean }).done, true);
     assert.equal(await svc.exit, 0);
     assert.match(svc.output(), /SIGTERM received: draining in-flight requests[\s\S]*Stopped/);

@@ -11,12 +11,15 @@
 // (127.x.y.z) that stands for the group's public IP. `<label>.<region>.azurecontainer.io` resolves to it through
 // a hosts file (nss_wrapper's NSS_WRAPPER_HOSTS in the processes that call it): the double plays Azure DNS too.
 // Restart policy Always is the double's: a container that exits is started again and counted in restartCount.
+// Exits are learnt from `docker wait` on each container the double starts (one waiting CLI per container), not by
+// asking the engine about every group every second: on a shared Podman those inspections cost more CPU than the
+// containers they watched.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AciSpec } from './aciSpec';
-import { docker, dockerOk, doubleLabel, inspectContainer } from './engine';
+import { docker, dockerOk, doubleLabel, inspectContainer, waitContainer } from './engine';
 import type { EntraDouble } from './entraDouble';
 import { startHttpsDouble, type DoubleReply, type DoubleRequest, type RunningDouble } from './httpsDouble';
 import type { TestCa } from './testCa';
@@ -63,6 +66,8 @@ interface Group {
   /** Bumped by each PUT, so a run superseded by a newer PUT stops. */
   revision: number;
   restarting: boolean;
+  /** Bumped by each watch of the group's container: only the latest watch acts on an exit. */
+  watchSeq: number;
 }
 
 interface Operation {
@@ -101,14 +106,11 @@ export class ArmDouble {
   private readonly operations = new Map<string, Operation>();
   private readonly hosts = new Map<string, string>();
   private readonly workDir = mkdtempSync(join(tmpdir(), 'modelport-arm-double-'));
-  private readonly monitor: NodeJS.Timeout;
   private running: RunningDouble | undefined;
   /** Requests whose body failed the spec: a test asserts this stays empty. */
   readonly specViolations: Array<{ path: string; problems: string[] }> = [];
 
   constructor(private readonly options: ArmDoubleOptions) {
-    this.monitor = setInterval(() => void this.watchContainers(), 1000);
-    this.monitor.unref();
     writeFileSync(options.hostsFile, '');
   }
 
@@ -156,7 +158,6 @@ export class ArmDouble {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.monitor);
     await this.running?.close();
     const ids = (await docker(['ps', '-a', '-q', '--filter', `label=${doubleLabel}=${this.id}`])).stdout.split('\n').filter(Boolean);
     if (ids.length > 0) await docker(['rm', '-f', ...ids]);
@@ -324,6 +325,7 @@ export class ArmDouble {
       groupState: 'Pending',
       revision: 0,
       restarting: false,
+      watchSeq: 0,
     };
     g.tags = { ...((body.tags as Record<string, string> | undefined) ?? {}) };
     g.properties = props;
@@ -384,6 +386,7 @@ export class ArmDouble {
       g.provisioningState = 'Creating';
       if (g.containerId) {
         this.event(g, 'Killing', 'Killing container with id ' + g.containerId.slice(0, 12) + '.');
+        g.watchSeq += 1; // its exit is this replacement, not a crash
         await docker(['rm', '-f', g.containerId]);
         g.containerId = undefined;
         g.previousState = g.currentState ? { ...g.currentState, state: 'Terminated', finishTime: now(), detailStatus: 'Killed' } : undefined;
@@ -431,6 +434,7 @@ export class ArmDouble {
         return;
       }
       g.containerId = started.stdout.trim().split('\n').at(-1);
+      if (g.containerId) this.watch(g, g.containerId);
       g.currentState = { state: 'Running', startTime: now(), detailStatus: '' };
       this.event(g, 'Started', `Started container`);
       g.provisioningState = 'Succeeded';
@@ -442,17 +446,20 @@ export class ArmDouble {
     }
   }
 
-  /** restartPolicy Always: an exited container is started again (with a back-off) and counted. */
-  private async watchContainers(): Promise<void> {
-    for (const g of this.groups.values()) {
-      if (!g.containerId || g.restarting || g.groupState !== 'Running') continue;
-      const facts = await inspectContainer(g.containerId);
-      if (!facts || facts.running) continue;
+  /** restartPolicy Always: when the running container `id` of the group exits, it is started again (with a back-off) and counted. */
+  private watch(g: Group, id: string): void {
+    const seq = ++g.watchSeq;
+    const current = (): boolean => g.watchSeq === seq && g.containerId === id && !g.restarting && g.groupState === 'Running';
+    void waitContainer(id).then(async () => {
+      // A stop, a restart, a new PUT or a delete ended it (or a newer watch took over): not a crash.
+      if (!current()) return;
+      const facts = await inspectContainer(id);
+      if (!facts || !current()) return;
+      if (facts.running) return this.watch(g, id);
       g.restarting = true;
       g.previousState = { state: 'Terminated', startTime: facts.startedAt, finishTime: facts.finishedAt, exitCode: facts.exitCode, detailStatus: 'Error' };
       g.currentState = { state: 'Waiting', detailStatus: 'CrashLoopBackOff: Back-off restarting failed container' };
       this.event(g, 'BackOff', 'Back-off restarting failed container', 'Warning');
-      const id = g.containerId;
       setTimeout(() => {
         void (async () => {
           if (g.containerId === id && g.groupState === 'Running') {
@@ -461,12 +468,13 @@ export class ArmDouble {
               g.restartCount += 1;
               g.currentState = { state: 'Running', startTime: now(), detailStatus: '' };
               this.event(g, 'Started', 'Started container');
+              this.watch(g, id);
             }
           }
           g.restarting = false;
         })();
       }, Math.min(1000 * 2 ** g.restartCount, 8000)).unref();
-    }
+    });
   }
 
   private async groupAction(g: Group, action: string): Promise<DoubleReply> {
@@ -478,15 +486,24 @@ export class ArmDouble {
       return { status: 204 };
     }
     if (action === 'restart') {
-      if (g.containerId) await dockerOk(['restart', '-t', '10', g.containerId]);
+      const id = g.containerId;
+      g.restarting = true;
+      try {
+        if (id) await dockerOk(['restart', '-t', '10', id]);
+      } finally {
+        g.restarting = false;
+      }
+      if (id && g.containerId === id) this.watch(g, id);
       g.groupState = 'Running';
       g.currentState = { state: 'Running', startTime: now(), detailStatus: '' };
       this.event(g, 'Started', 'Started container');
       return { status: 204 };
     }
     const { op, headers } = this.newOperation(g);
-    if (g.containerId) await docker(['start', g.containerId]);
+    const id = g.containerId;
+    if (id) await docker(['start', id]);
     g.groupState = 'Running';
+    if (id && g.containerId === id) this.watch(g, id);
     g.currentState = { state: 'Running', startTime: now(), detailStatus: '' };
     op.status = 'Succeeded';
     op.endTime = now();

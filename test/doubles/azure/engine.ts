@@ -39,3 +39,8 @@ export async function inspectContainer(id: string): Promise<ContainerFacts | und
   const s = JSON.parse(r.stdout) as { Running?: boolean; ExitCode?: number; StartedAt?: string; FinishedAt?: string };
   return { running: s.Running === true, exitCode: s.ExitCode ?? 0, startedAt: s.StartedAt ?? '', finishedAt: s.FinishedAt ?? '' };
 }
+
+/** Resolves when the container stops running (or is removed, or the engine is gone): `docker wait`. */
+export async function waitContainer(id: string): Promise<void> {
+  await docker(['wait', id], 24 * 3600_000);
+}

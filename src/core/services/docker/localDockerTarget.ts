@@ -12,13 +12,22 @@ import { extraBuildArgs } from '../../docker/engineArgs';
 import { ensureServiceImage, removeServiceImages } from '../../docker/serviceImage';
 import { errorMessage } from '../../errors';
 import type { ModelRegistry } from '../../registry/modelRegistry';
-import { ServiceHostController, hostPort, type LocalRuntime } from '../host/serviceHostController';
+import { loopbackPortInUse } from '../host/portProbe';
+import { ServiceHostController, hostPort, hostPortOf, type LocalRuntime } from '../host/serviceHostController';
 import type { ServiceRecord, TargetSettingsOf } from '../serviceRecord';
 import type { ServiceStore, StoredKeys } from '../serviceStore';
 import type { DeploymentTarget, StartedService, TargetContext, TargetRequest, TargetStatus } from '../target';
 import type { LifecycleOptions, LogOptions } from '../types';
 
 type DockerSettings = TargetSettingsOf<'docker'>;
+
+/**
+ * How long an engine's answer to `docker version` is taken as still true. A deploy asks in its preflight and again
+ * before its build, seconds apart; Podman takes seconds to answer (it asks the package manager for its components'
+ * versions), so the second question is answered from the first. An engine that stops meanwhile still fails the
+ * build itself, with the same EngineUnreachableError.
+ */
+const engineCheckReuseMs = 60_000;
 
 /**
  * The container's settings from the deployment config. `--cpus` and `--memory` are hard limits, so they come from
@@ -50,6 +59,7 @@ export class LocalDockerTarget implements DeploymentTarget<'docker'> {
   private readonly host: ServiceHostController;
   private readonly store: ServiceStore;
   private readonly registry: Pick<ModelRegistry, 'get'>;
+  private engineChecked: { version: string; at: number } | undefined;
 
   constructor(
     context: TargetContext,
@@ -68,8 +78,11 @@ export class LocalDockerTarget implements DeploymentTarget<'docker'> {
 
   /** Fails fast, with how to start one, when no engine answers. */
   async checkEngine(): Promise<string> {
+    if (this.engineChecked && Date.now() - this.engineChecked.at < engineCheckReuseMs) return this.engineChecked.version;
+    this.engineChecked = undefined;
     const version = await this.runner.run(versionCommand());
     if (!version.Server) throw new EngineUnreachableError('the docker CLI answered, but no engine did');
+    this.engineChecked = { version: version.Server.Version, at: Date.now() };
     return version.Server.Version;
   }
 
@@ -107,7 +120,9 @@ export class LocalDockerTarget implements DeploymentTarget<'docker'> {
 
   // The host reads the credentials from the service's owner-only keys file and hands them to the container.
   async start(record: ServiceRecord, _credentials: StoredKeys, options: LifecycleOptions): Promise<StartedService> {
-    await this.buildImage(record, options);
+    // A port another process holds fails the host before it needs the image (with the same message and Failed
+    // state): no build for nothing. Should the port be free again by then, the host builds the image itself.
+    if (!(await loopbackPortInUse(hostPortOf(record)))) await this.buildImage(record, options);
     return this.host.start(record, options);
   }
 
