@@ -12,21 +12,10 @@ import type { ServiceManager } from '../../src/core/services/serviceManager';
 import { ServiceStore } from '../../src/core/services/serviceStore';
 import { rawExchange } from '../helpers/rawHttp';
 import { serviceManager } from '../helpers/serviceManager';
+import { seededRandom } from '../helpers/seededRandom';
 
 const seed = Number(process.env.MODELPORT_FUZZ_SEED ?? 20261201);
 const count = Number(process.env.MODELPORT_FUZZ_COUNT ?? 300);
-
-/** mulberry32: a small seeded generator, so a failure names the seed and index that reproduce it. */
-function generator(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe(`fuzz (seed ${seed}, ${count} requests)`, () => {
   let ws: string;
@@ -48,7 +37,7 @@ describe(`fuzz (seed ${seed}, ${count} requests)`, () => {
   });
 
   test('no 5xx, no hang, no crash', async () => {
-    const rnd = generator(seed);
+    const rnd = seededRandom(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(rnd() * items.length)] as T;
     const int = (n: number): number => Math.floor(rnd() * n);
     const number = (): unknown => pick([1.5, -0, 0, 1e39, -1e308, 3.4e38, 'NaN', '1', null, true, [], {}, 2 ** 53 + 1, -7]);

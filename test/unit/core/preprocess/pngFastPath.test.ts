@@ -11,23 +11,12 @@ import type { PreprocessSpec } from '../../../../src/core/modelConfig';
 import { ModelportError } from '../../../../src/core/errors';
 import { fastPathPixelBudget, imagesToTensor } from '../../../../src/core/preprocess/imageTensor';
 import { decodePngFast } from '../../../../src/core/preprocess/pngFastPath';
+import { seededRandom } from '../../../helpers/seededRandom';
 
 const maxPixels = 40_000_000;
 
 function spec(fields: Record<string, unknown>): PreprocessSpec {
   return preprocessSchema.parse(fields);
-}
-
-/** A small deterministic PRNG (mulberry32), so that a failure can be reproduced. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Bytes biased towards the edge values (0, 255) that flattening and inversion treat specially. */
@@ -154,7 +143,7 @@ async function assertSameAsSharp(png: Buffer, s: PreprocessSpec, label: string, 
 
 // ---------------------------------------------------------------------------------------------- the properties
 test('PNGs written by sharp (every channel count, palettes, filtering on and off): the fast path gives the sharp tensors', async () => {
-  const rand = rng(20260101);
+  const rand = seededRandom(20260101);
   let cases = 0;
   for (let round = 0; round < 6; round++) {
     for (const channels of [1, 2, 3, 4] as const) {
@@ -185,7 +174,7 @@ test('PNGs written by sharp (every channel count, palettes, filtering on and off
 });
 
 test('hand-written PNGs: every colour type, every filter type, tRNS, split IDATs, harmless chunks', async () => {
-  const rand = rng(42);
+  const rand = seededRandom(42);
   const text = chunk('tEXt', Buffer.from('Comment\0made by hand', 'latin1'));
   const phys = chunk('pHYs', Buffer.from([0, 0, 0x0b, 0x13, 0, 0, 0x0b, 0x13, 1]));
   const gama = chunk('gAMA', Buffer.from([0, 0, 0xb1, 0x8f]));
@@ -245,7 +234,7 @@ test('every flattening of a grey value on white matches sharp (all 65,536 value/
 });
 
 test('a colour image asked for as grayscale goes to sharp, whose luma the fast path does not reproduce', async () => {
-  const rand = rng(7);
+  const rand = seededRandom(7);
   const pixels = randomPixels(rand, 8, 8, 2, false);
   const png = writePng({ width: 8, height: 8, colourType: 2, pixels, filter: () => 1 });
   await assertSameAsSharp(png, spec({ width: 8, height: 8, channels: 'grayscale' }), 'colour → grayscale', false);
@@ -254,7 +243,7 @@ test('a colour image asked for as grayscale goes to sharp, whose luma the fast p
 });
 
 test('the fast path steps aside for what needs sharp: another size, 16-bit, interlace, ICC, EXIF, odd chunks, JPEG', async () => {
-  const rand = rng(99);
+  const rand = seededRandom(99);
   const pixels = randomPixels(rand, 6, 4, 2, false);
   const png = writePng({ width: 6, height: 4, colourType: 2, pixels, filter: () => 4 });
   const rgb = spec({ width: 6, height: 4 });
@@ -298,7 +287,7 @@ async function rejectionOf(promise: Promise<unknown>): Promise<{ status: number;
 }
 
 test('damaged PNGs at the model size: the same outcome and wording as sharp alone', async () => {
-  const rand = rng(5);
+  const rand = seededRandom(5);
   const pixels = randomPixels(rand, 28, 28, 0, true);
   const png = writePng({ width: 28, height: 28, colourType: 0, pixels, filter: (y) => y % 5 });
   const s = spec({ width: 28, height: 28, channels: 'grayscale' });
@@ -338,15 +327,15 @@ test('a batch mixing fast and sharp images keeps every image in its slot and nam
 test('past the per-request pixel budget, images go to sharp: the tensor is the same either way', async () => {
   // 460×460 is over the budget alone; five 224×224 images exceed it together, so the fifth goes to sharp.
   const side = 460;
-  const big = writePng({ width: side, height: side, colourType: 0, pixels: randomPixels(rng(3), side, side, 0, true), filter: (y) => y % 5 });
+  const big = writePng({ width: side, height: side, colourType: 0, pixels: randomPixels(seededRandom(3), side, side, 0, true), filter: (y) => y % 5 });
   assert.ok(side * side <= maxPixels && side * side > fastPathPixelBudget);
   assert.equal(decodePngFast(big, spec({ width: side, height: side }), fastPathPixelBudget), undefined);
   const s224 = spec({ width: 224, height: 224, channels: 'grayscale', dtype: 'uint8' });
-  const images = Array.from({ length: 5 }, (_, i) => writePng({ width: 224, height: 224, colourType: 0, pixels: randomPixels(rng(10 + i), 224, 224, 0, true), filter: () => i }));
+  const images = Array.from({ length: 5 }, (_, i) => writePng({ width: 224, height: 224, colourType: 0, pixels: randomPixels(seededRandom(10 + i), 224, 224, 0, true), filter: () => i }));
   assert.ok(5 * 224 * 224 > fastPathPixelBudget && 4 * 224 * 224 <= fastPathPixelBudget);
   const auto = await imagesToTensor(images, s224);
   const viaSharp = await imagesToTensor(images, s224, {}, { forceSharp: true });
   assert.ok(bytesOf(auto).equals(bytesOf(viaSharp)));
   const own = await imagesToTensor([big], spec({ width: side, height: side, channels: 'grayscale', dtype: 'uint8' }));
-  assert.ok(bytesOf(own).equals(Buffer.from(randomPixels(rng(3), side, side, 0, true))));
+  assert.ok(bytesOf(own).equals(Buffer.from(randomPixels(seededRandom(3), side, side, 0, true))));
 });

@@ -5,17 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeDataBody, readNumber } from '../../../../src/server/scoring/onnx/dataBodyDecoder';
 import { jsonToTensor } from '../../../../src/core/onnx/tensorData';
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../helpers/seededRandom';
 
 /** What the general path makes of a body: the float32 tensor, or the error it answers with. */
 function general(text: string): { dims: number[]; data: Float32Array } | Error {
@@ -82,7 +72,7 @@ const breakers: Array<(text: string, r: () => number) => string> = [
 ];
 
 test('every tensor the one-pass decoder builds is the general path\'s, bit for bit, and it gives up on every body that path refuses', () => {
-  const r = prng(20261202);
+  const r = seededRandom(20261202);
   let decoded = 0;
   let gaveUp = 0;
   for (let i = 0; i < 4000; i++) {
@@ -108,7 +98,7 @@ test('every tensor the one-pass decoder builds is the general path\'s, bit for b
 });
 
 test('numbers read as JSON.parse reads them, on the fast path and off it', () => {
-  const r = prng(7);
+  const r = seededRandom(7);
   const cases = ['0', '-0', '1', '-1', '0.1', '0.30000000000000004', '123456789012345', '1234567890123456789', '1e22', '1e23', '1.5e-22', '1.5e-23',
     '9007199254740993', '2.2250738585072014e-308', '4.9e-324', '1.7976931348623157e308', '0.000001', '3.4028235e38', '1E+2', '1e-0'];
   for (let i = 0; i < 5000; i++) cases.push(numberText(r));
