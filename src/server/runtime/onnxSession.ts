@@ -112,9 +112,9 @@ export class OnnxSession {
         this.log?.info(`${this.file}: runs now go to ${workers.size} worker thread(s).`);
       },
       (err: unknown) => {
-        // The main thread still serves it: slower under load, but nothing is lost.
+        // The main thread still serves it (with the watch gone, execute runs here unwatched): slower under load,
+        // but nothing is lost.
         this.log?.warn(`${this.file}: its runs stay on the main thread, the worker threads could not start: ${errorMessage(err)}`);
-        this.execute = (feeds, names) => this.runHere(feeds, names);
       },
     );
   }
