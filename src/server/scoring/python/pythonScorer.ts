@@ -9,12 +9,31 @@ import type { ResolvedModelSource } from '../../models/modelSources';
 import { InitFailedError, RunFailedError } from '../entryScript/entryScriptScorer';
 import type { ScoreRequest, ScoreResult, Scorer, ScorerDescription } from '../scorer';
 import { linkAzureModelLayout, type AzureModelLayout } from './azureModelLayout';
-import { PythonWorker, WorkerExitedError, WorkerStartError, type WorkerReady, type WorkerReply, type WorkerSpec } from './pythonWorker';
+import { PythonWorker, RequestNotStartedError, WorkerExitedError, WorkerStartError, type WorkerReady, type WorkerReply, type WorkerRequest, type WorkerSpec } from './pythonWorker';
 import { bootFileIn, pythonAssetsDir } from './workerAssets';
 
 /** How long after the scoring timeout a worker that has not answered is killed (its run() ignored the TimeoutError or is stuck in native code). */
 export const workerKillGraceMs = 5_000;
 const restartAttempts = 3;
+
+/**
+ * A busy worker is sent one more request, which waits in its pipe, while its recent runs took less than this. It
+ * then reads the next request the moment it has answered one, instead of sleeping through the round trip through
+ * Node (answer read, next request written, worker woken), which for a run of a fraction of a millisecond left it
+ * idle a third of the time (BENCHMARKS.md). The price is that a request may wait behind one run of its worker
+ * while another worker frees up; bounded by this, it is small.
+ */
+export const pipelineRunMs = 2;
+const pipelineDepth = 2;
+
+/** A request on its way to a worker: queued here until one can take it, then sent. */
+interface Job {
+  request: WorkerRequest;
+  resolve(reply: WorkerReply): void;
+  reject(err: Error): void;
+  /** The worker began it: from now its run is timed. */
+  started(worker: PythonWorker): void;
+}
 
 export interface PythonScorerOptions {
   /** Absolute path of score.py. */
@@ -31,6 +50,10 @@ export interface PythonScorerOptions {
   logger: Logger;
   /** The first worker listens for a Python debugger (debugpy) on this loopback port (0: any free port). */
   debugPort?: number;
+  /** @internal Tests only: `pipelineRunMs` for this scorer. */
+  pipelineRunMs?: number;
+  /** @internal Tests only: `workerKillGraceMs` for this scorer. */
+  killGraceMs?: number;
 }
 
 /** score.py did not load or its init() raised: exit code 3, as under the reference server. */
@@ -80,8 +103,7 @@ function resultHeaders(pairs: Array<[string, string]>): Record<string, string | 
 export class PythonScorer implements Scorer {
   /** The worker raises TimeoutError inside run() at the scoring timeout; the route must not answer first. */
   readonly ownsTimeout = true;
-  private readonly idle: PythonWorker[] = [];
-  private readonly waiting: Array<{ resolve(w: PythonWorker): void; reject(e: Error): void }> = [];
+  private readonly waiting: Job[] = [];
   private readonly all = new Set<PythonWorker>();
   private starting = 0;
   private closing = false;
@@ -139,7 +161,6 @@ export class PythonScorer implements Scorer {
     for (const w of workers) {
       scorer.all.add(w);
       scorer.watch(w);
-      scorer.idle.push(w);
     }
     const inputs = info.mode === 'schema' && info.inputSample && typeof info.inputSample === 'object' ? ` (${Object.keys(info.inputSample).join(', ')})` : '';
     const schemaBy = info.mode === 'schema' ? `; inference-schema: ${info.schemaImplementation === 'package' ? 'the installed package' : "Modelport's implementation"}` : '';
@@ -152,8 +173,6 @@ export class PythonScorer implements Scorer {
     void worker.exited.then((how) => {
       if (!this.all.has(worker)) return;
       this.all.delete(worker);
-      const i = this.idle.indexOf(worker);
-      if (i >= 0) this.idle.splice(i, 1);
       if (this.closing) return;
       this.options.logger.warn(`A Python worker (pid ${worker.pid}) ended (${how}); starting a new one`);
       this.startReplacement(0);
@@ -172,7 +191,7 @@ export class PythonScorer implements Scorer {
         }
         this.all.add(worker);
         this.watch(worker);
-        this.release(worker);
+        this.pump();
       },
       (err: unknown) => {
         this.starting--;
@@ -194,55 +213,87 @@ export class PythonScorer implements Scorer {
     for (const w of this.waiting.splice(0)) w.reject(err);
   }
 
-  private acquire(): Promise<PythonWorker> {
-    const worker = this.idle.shift();
-    if (worker) return Promise.resolve(worker);
-    if (this.all.size === 0 && this.starting === 0) {
-      return Promise.reject(new WorkerFailure(503, `No Python worker is running: ${this.lastStartProblem || 'every worker ended'}. See the service log.`));
-    }
-    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
+  /** The worker to send a request to now, if any: an idle one, else a busy one whose runs are short (pipelineRunMs). */
+  private pick(): PythonWorker | undefined {
+    let best: PythonWorker | undefined;
+    for (const w of this.all) if (w.alive && (!best || w.load < best.load)) best = w;
+    if (!best || best.load === 0) return best;
+    // Under a debugger a run may rest on a breakpoint: nothing waits behind it.
+    const pipelined = this.options.debugPort === undefined && best.load < pipelineDepth && best.recentRunMs < (this.options.pipelineRunMs ?? pipelineRunMs);
+    return pipelined ? best : undefined;
   }
 
-  private release(worker: PythonWorker): void {
-    if (!worker.alive || !this.all.has(worker)) return;
-    const next = this.waiting.shift();
-    if (next) next.resolve(worker);
-    else this.idle.push(worker);
+  private dispatch(job: Job): void {
+    if (this.all.size === 0 && this.starting === 0) {
+      job.reject(new WorkerFailure(503, `No Python worker is running: ${this.lastStartProblem || 'every worker ended'}. See the service log.`));
+      return;
+    }
+    const worker = this.pick();
+    if (worker) this.sendTo(worker, job);
+    else this.waiting.push(job);
+  }
+
+  private sendTo(worker: PythonWorker, job: Job): void {
+    worker.send(job.request, () => job.started(worker)).then(
+      (reply) => {
+        job.resolve(reply);
+        this.pump();
+      },
+      (err: unknown) => {
+        // Queued behind a run that ended its worker: it never began, so another worker takes it.
+        if (err instanceof RequestNotStartedError && !this.closing) {
+          this.options.logger.info(`A request queued for the Python worker (pid ${worker.pid}) goes to another worker: that one ended (${err.exit}) before it began the request`);
+          this.dispatch(job);
+        } else job.reject(err instanceof Error ? err : new Error(String(err)));
+        this.pump();
+      },
+    );
+  }
+
+  /** Sends waiting requests to the workers that can take them, oldest first. */
+  private pump(): void {
+    while (this.waiting.length > 0) {
+      const worker = this.pick();
+      if (!worker) return;
+      this.sendTo(worker, this.waiting.shift() as Job);
+    }
   }
 
   async score(req: ScoreRequest): Promise<ScoreResult> {
-    const worker = await this.acquire();
     // Under a debugger a run() may rest on a breakpoint as long as it likes: no timeout, no killing.
     const debugging = this.options.debugPort !== undefined;
     const timeoutMs = debugging ? 0 : this.options.timeoutMs;
     let timedOut = false;
-    const timer = debugging
-      ? undefined
-      : setTimeout(() => {
-          timedOut = true;
-          req.logger.error(`run() did not return within the scoring timeout (${timeoutMs} ms) + ${workerKillGraceMs} ms: killing its Python worker (pid ${worker.pid}); a new one is starting`);
-          worker.kill();
-        }, timeoutMs + workerKillGraceMs);
+    let timer: NodeJS.Timeout | undefined;
+    let ranOn: PythonWorker | undefined;
     let reply: WorkerReply;
     try {
-      reply = await worker.send({
-        method: req.method,
-        path: req.path,
-        query: req.query.toString(),
-        headers: headerPairs(req.headers),
-        timeoutMs,
-        body: req.body,
+      reply = await new Promise<WorkerReply>((resolve, reject) => {
+        this.dispatch({
+          request: { method: req.method, path: req.path, query: req.query.toString(), headers: headerPairs(req.headers), timeoutMs, body: req.body },
+          resolve,
+          reject,
+          started: (worker) => {
+            ranOn = worker;
+            if (debugging) return;
+            const graceMs = this.options.killGraceMs ?? workerKillGraceMs;
+            timer = setTimeout(() => {
+              timedOut = true;
+              req.logger.error(`run() did not return within the scoring timeout (${timeoutMs} ms) + ${graceMs} ms: killing its Python worker (pid ${worker.pid}); a new one is starting`);
+              worker.kill();
+            }, timeoutMs + graceMs);
+          },
+        });
       });
     } catch (err) {
       if (timedOut) throw new WorkerFailure(500, `Scoring timeout after ${timeoutMs} ms`);
       if (err instanceof WorkerExitedError) {
-        req.logger.error(`The Python worker (pid ${worker.pid}) running ${basename(this.options.script)} exited while scoring this request (${err.exit})`);
+        req.logger.error(`The Python worker (pid ${ranOn?.pid ?? '?'}) running ${basename(this.options.script)} exited while scoring this request (${err.exit})`);
         throw new WorkerFailure(502, `The Python worker running ${basename(this.options.script)} exited while scoring this request (${err.exit}); a new worker is starting. Check the logs for more info.`);
       }
       throw err;
     } finally {
       clearTimeout(timer);
-      this.release(worker);
     }
     const kind = reply.kind;
     if (reply.error) req.logger.error(reply.error.trimEnd());

@@ -70,17 +70,35 @@ export class WorkerExitedError extends Error {
   }
 }
 
+/** The worker ended before it began this request (it was queued behind the one that was running): send it elsewhere. */
+export class RequestNotStartedError extends Error {
+  constructor(readonly exit: string) {
+    super(`the Python worker exited (${exit}) before it began this request`);
+    this.name = 'RequestNotStartedError';
+  }
+}
+
 interface Pending {
   resolve(reply: WorkerReply): void;
   reject(err: Error): void;
+  /** Called when the worker begins this request: at once when it was idle, else when the one before is answered. */
+  started(): void;
 }
+
+/** How long, after the process has ended, the replies it wrote before ending may take to be read. */
+const drainAfterExitMs = 250;
+/** Weight of the newest run in `recentRunMs`. */
+const runTimeWeight = 0.2;
 
 const stderrTailLines = 20;
 
 export class PythonWorker {
   private readonly child: ChildProcess;
   private readonly toWorker: Writable;
-  private pending: Pending | undefined;
+  /** Sent and not yet answered, oldest first: the worker answers in order, one at a time, so only the first has begun. */
+  private readonly inFlight: Pending[] = [];
+  private headStartedAt = 0;
+  private runMs = Number.POSITIVE_INFINITY;
   private nextId = 1;
   private exitDescription: string | undefined;
   private readonly stderrTail: string[] = [];
@@ -93,6 +111,8 @@ export class PythonWorker {
     // A worker that dies leaves EPIPE on its pipe: the exit handler reports it, not an unhandled error.
     this.toWorker.on('error', () => undefined);
     const fromWorker = this.child.stdio[4] as Readable;
+    let fromWorkerEnded = false;
+    fromWorker.once('end', () => (fromWorkerEnded = true));
     const tag = `python[${this.child.pid ?? '?'}]`;
     createInterface({ input: this.child.stdout as Readable }).on('line', (line) => spec.logger.info(`${tag} ${line}`));
     createInterface({ input: this.child.stderr as Readable }).on('line', (line) => {
@@ -102,11 +122,25 @@ export class PythonWorker {
     });
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => {
-        this.exitDescription = signal ? `signal ${signal}` : `exit code ${code}`;
-        const pending = this.pending;
-        this.pending = undefined;
-        pending?.reject(new WorkerExitedError(this.exitDescription));
-        resolve(this.exitDescription);
+        const how = signal ? `signal ${signal}` : `exit code ${code}`;
+        this.exitDescription = how;
+        // The replies the worker wrote before it ended are still in the pipe: read them first, so that a request it
+        // answered is not failed, and one queued behind is known not to have begun. A process the worker forked
+        // keeps the pipe open, hence the bound.
+        const settle = (): void => {
+          const [head, ...queued] = this.inFlight.splice(0);
+          head?.reject(new WorkerExitedError(how));
+          for (const q of queued) q.reject(new RequestNotStartedError(how));
+          resolve(how);
+        };
+        if (fromWorkerEnded) setImmediate(settle);
+        else {
+          const timer = setTimeout(settle, drainAfterExitMs);
+          fromWorker.once('end', () => {
+            clearTimeout(timer);
+            setImmediate(settle);
+          });
+        }
       });
       this.child.once('error', (err) => {
         this.exitDescription = err.message;
@@ -144,8 +178,14 @@ export class PythonWorker {
     return this.exitDescription === undefined;
   }
 
-  get busy(): boolean {
-    return this.pending !== undefined;
+  /** Requests sent and not yet answered. */
+  get load(): number {
+    return this.inFlight.length;
+  }
+
+  /** A moving average of how long its recent requests took from beginning to answer; infinite before the first. */
+  get recentRunMs(): number {
+    return this.runMs;
   }
 
   private onStartFrame(frame: Frame, resolve: (r: WorkerReady) => void, reject: (e: Error) => void): void {
@@ -167,9 +207,16 @@ export class PythonWorker {
   }
 
   private onReply(frame: Frame): void {
-    const pending = this.pending;
-    this.pending = undefined;
+    const pending = this.inFlight.shift();
     if (!pending) return;
+    const now = performance.now();
+    const ms = now - this.headStartedAt;
+    this.runMs = Number.isFinite(this.runMs) ? this.runMs + runTimeWeight * (ms - this.runMs) : ms;
+    const next = this.inFlight[0];
+    if (next) {
+      this.headStartedAt = now;
+      next.started();
+    }
     const h = frame.header;
     pending.resolve({
       status: Number(h.status ?? 500),
@@ -181,12 +228,18 @@ export class PythonWorker {
     });
   }
 
-  /** Sends one request; the worker must be idle. */
-  send(req: WorkerRequest): Promise<WorkerReply> {
-    if (this.pending) return Promise.reject(new Error('internal: a Python worker got a second request while busy'));
-    if (!this.alive) return Promise.reject(new WorkerExitedError(this.exitDescription ?? 'gone'));
+  /**
+   * Sends one request. A busy worker reads it when it has answered those before it, so it waits in the pipe:
+   * `started` says when it begins.
+   */
+  send(req: WorkerRequest, started: () => void): Promise<WorkerReply> {
+    if (!this.alive) return Promise.reject(new RequestNotStartedError(this.exitDescription ?? 'gone'));
     return new Promise<WorkerReply>((resolve, reject) => {
-      this.pending = { resolve, reject };
+      this.inFlight.push({ resolve, reject, started });
+      if (this.inFlight.length === 1) {
+        this.headStartedAt = performance.now();
+        started();
+      }
       const { body, ...rest } = req;
       this.toWorker.write(encodeFrame({ type: 'request', id: this.nextId++, ...rest }, body));
     });
