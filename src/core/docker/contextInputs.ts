@@ -14,6 +14,14 @@ import { planRuntimePackage, planRuntimePackageFromVersions, runtimePackages, ty
 /** Folders never shipped from an entry script's folder. */
 const skippedDirs = new Set(['node_modules', '.git', '.modelport', '.vscode', '__pycache__']);
 
+async function linksToFile(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false;
+  }
+}
+
 async function listFiles(dir: string): Promise<Array<{ path: string; source: string }>> {
   const out: Array<{ path: string; source: string }> = [];
   const walk = async (d: string): Promise<void> => {
@@ -21,7 +29,8 @@ async function listFiles(dir: string): Promise<Array<{ path: string; source: str
       const p = join(d, e.name);
       if (e.isDirectory()) {
         if (!skippedDirs.has(e.name)) await walk(p);
-      } else if (e.isFile()) {
+      } else if (e.isFile() || (e.isSymbolicLink() && (await linksToFile(p)))) {
+        // A linked file (DVC, git-annex, model caches) goes into the image as the file it points to.
         out.push({ path: relative(dir, p).split(sep).join('/'), source: p });
       }
     }

@@ -28,9 +28,21 @@ async function isDirectory(p: string): Promise<boolean> {
   }
 }
 
+async function isLinkToFile(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isFile();
+  } catch {
+    return false; // a dangling link is no model
+  }
+}
+
 async function findOnnx(dir: string): Promise<string | undefined> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const onnx = entries.filter((e) => e.isFile() && extname(e.name).toLowerCase() === '.onnx').map((e) => e.name).sort();
+  const candidates = entries.filter((e) => (e.isFile() || e.isSymbolicLink()) && extname(e.name).toLowerCase() === '.onnx');
+  // A model linked into the folder (DVC, git-annex and model caches do this) counts as the file it points to.
+  const onnx = (await Promise.all(candidates.map(async (e) => (e.isFile() || (await isLinkToFile(join(dir, e.name))) ? e.name : undefined))))
+    .filter((n): n is string => n !== undefined)
+    .sort();
   if (onnx.length > 1) {
     throw new ConfigError(`Model folder ${dir} holds several .onnx files (${onnx.join(', ')}); pass the one to serve with --model.`, dir);
   }
