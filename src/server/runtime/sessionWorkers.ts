@@ -23,7 +23,23 @@ ort.InferenceSession.create(workerData.file, workerData.options).then(
   (s) => { session = s; parentPort.postMessage({ ready: true }); },
   (err) => parentPort.postMessage({ ready: false, error: String((err && err.message) || err) }),
 );
+let active = 0;
+let closing = false;
+// Ending the thread while its session and its runs' buffers are alive aborts the whole process once a run has
+// happened (onnxruntime-node's native finalizers throw during the thread's teardown): the runs under way finish,
+// the session is released, and the thread ends by itself.
+async function finish() {
+  try { await session.release(); } catch {}
+  session = undefined;
+  parentPort.close();
+}
 parentPort.on('message', async (m) => {
+  if (m.close) {
+    closing = true;
+    if (active === 0) await finish();
+    return;
+  }
+  active += 1;
   try {
     const feeds = {};
     for (const name of Object.keys(m.feeds)) {
@@ -39,6 +55,9 @@ parentPort.on('message', async (m) => {
     parentPort.postMessage({ id: m.id, outputs });
   } catch (err) {
     parentPort.postMessage({ id: m.id, error: String((err && err.message) || err) });
+  } finally {
+    active -= 1;
+    if (closing && active === 0) await finish();
   }
 });
 `;
@@ -51,6 +70,9 @@ parentPort.on('message', async (m) => {
  */
 const workerNice = 5;
 
+/** How long close() lets a worker finish its run and release its session before terminating it. */
+const closeGraceMs = 5_000;
+
 interface Call {
   resolve(outputs: Feeds): void;
   reject(err: Error): void;
@@ -60,6 +82,7 @@ interface Slot {
   worker: Worker;
   busy: number;
   calls: Map<number, Call>;
+  exited: boolean;
 }
 
 export interface WorkerSessionOptions {
@@ -71,6 +94,7 @@ export interface WorkerSessionOptions {
 
 export class SessionWorkers {
   private nextId = 1;
+  private closing = false;
 
   private constructor(private readonly slots: Slot[]) {}
 
@@ -84,7 +108,7 @@ export class SessionWorkers {
     try {
       for (let i = 0; i < count; i++) {
         const worker = new Worker(workerSource, { eval: true, workerData: { ortPath, file, options, nice: process.platform === 'linux' ? workerNice : 0 } });
-        const slot: Slot = { worker, busy: 0, calls: new Map() };
+        const slot: Slot = { worker, busy: 0, calls: new Map(), exited: false };
         slots.push(slot);
         await new Promise<void>((resolve, reject) => {
           worker.once('message', (m: { ready: boolean; error?: string }) => (m.ready ? resolve() : reject(new Error(m.error))));
@@ -100,7 +124,10 @@ export class SessionWorkers {
           else call.reject(new Error(m.error ?? 'the model run failed'));
         });
         worker.on('error', (err) => failAll(slot, err));
-        worker.on('exit', (code) => failAll(slot, new Error(`The inference worker stopped (exit code ${code}).`)));
+        worker.on('exit', (code) => {
+          slot.exited = true;
+          failAll(slot, new Error(`The inference worker stopped (exit code ${code}).`));
+        });
         worker.unref();
       }
     } catch (err) {
@@ -112,8 +139,12 @@ export class SessionWorkers {
 
   /** Runs on the least busy worker. */
   run(feeds: Feeds, outputNames: readonly string[] | undefined): Promise<Feeds> {
-    let slot = this.slots[0] as Slot;
-    for (const s of this.slots) if (s.busy < slot.busy) slot = s;
+    // After close() (requests still queued for a batch when the service stops) or with every worker gone, nothing
+    // would ever answer: the run fails now, so that no request waits for its timeout.
+    const live = this.slots.filter((s) => !s.exited);
+    if (this.closing || live.length === 0) return Promise.reject(new Error(this.closing ? 'The model is being unloaded (the service is stopping).' : 'Every inference worker has stopped.'));
+    let slot = live[0] as Slot;
+    for (const s of live) if (s.busy < slot.busy) slot = s;
     const id = this.nextId++;
     // An idle worker must not keep the process alive, a busy one must: nothing else may be holding the event
     // loop open while a run is awaited (during start-up, before the server listens).
@@ -125,8 +156,28 @@ export class SessionWorkers {
     });
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  /**
+   * Each worker releases its session and ends by itself; one that has not ended within `graceMs` (a run that never
+   * returns) is terminated, which may abort the process (see the worker's close) but never leaves it hanging.
+   */
+  async close(graceMs = closeGraceMs): Promise<void> {
+    this.closing = true;
+    await Promise.all(
+      this.slots.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            if (s.exited) return resolve();
+            const timer = setTimeout(() => void s.worker.terminate(), graceMs);
+            s.worker.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            // Kept alive until it has ended: nothing else may be holding the event loop open during a shutdown.
+            s.worker.ref();
+            s.worker.postMessage({ close: true });
+          }),
+      ),
+    );
   }
 }
 
