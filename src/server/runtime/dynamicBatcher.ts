@@ -12,7 +12,8 @@ import type { TypedArray } from '../../core/onnx/datatypes';
 import type { TensorValue } from '../../core/onnx/tensorData';
 
 export type Feeds = Record<string, TensorValue>;
-export type RunFn = (feeds: Feeds, outputNames: readonly string[] | undefined) => Promise<Feeds>;
+/** `owned`: the feeds' buffers were made for this run alone (a batch's), so the run may take them (a worker thread's transfer). */
+export type RunFn = (feeds: Feeds, outputNames: readonly string[] | undefined, owned?: boolean) => Promise<Feeds>;
 
 export interface BatchingOptions {
   /** Largest number of rows (first-dimension entries) in one model run. 1 turns batching off. */
@@ -208,7 +209,7 @@ export class DynamicBatcher {
       }
       let outputs: Feeds;
       try {
-        outputs = await this.execute(concatFeeds(batch.map((p) => p.feeds), rows), batch[0]?.outputNames);
+        outputs = await this.execute(concatFeeds(batch.map((p) => p.feeds), rows), batch[0]?.outputNames, true);
       } catch {
         // One request may hold values the model cannot take (an index out of range…): run each alone, so that
         // only that request fails and with its own error.

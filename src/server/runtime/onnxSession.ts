@@ -70,7 +70,7 @@ export class OnnxSession {
     private workers: SessionWorkers | undefined,
   ) {
     if (workers) {
-      this.execute = (feeds, names) => workers.run(feeds, names);
+      this.execute = (feeds, names, owned) => workers.run(feeds, names, owned);
     } else if (options.workers === 'auto') {
       this.watch = new LoopHoldWatch(options.heavyRunMs);
       // Watched until it moves (or is judged for good); meanwhile, and while workers start, it runs here.
@@ -82,7 +82,7 @@ export class OnnxSession {
     this.unbatchedBecause = reason;
     if (reason === undefined) {
       // On the main thread one batch runs at a time and the next gathers meanwhile; with workers, one per worker.
-      this.batcher = new DynamicBatcher((feeds, names) => this.execute(feeds, names), options.batching, workers?.size ?? 1, { warn: (m) => this.log?.warn(`${file}: ${m}`) });
+      this.batcher = new DynamicBatcher((feeds, names, owned) => this.execute(feeds, names, owned), options.batching, workers?.size ?? 1, { warn: (m) => this.log?.warn(`${file}: ${m}`) });
     }
   }
 
@@ -106,7 +106,7 @@ export class OnnxSession {
       async (workers) => {
         if (this.closed) return workers.close();
         this.workers = workers;
-        this.execute = (feeds, names) => workers.run(feeds, names);
+        this.execute = (feeds, names, owned) => workers.run(feeds, names, owned);
         this.batcher?.setCapacity(workers.size);
         this.threads?.(workers.size);
         this.log?.info(`${this.file}: runs now go to ${workers.size} worker thread(s).`);

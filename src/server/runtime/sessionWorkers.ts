@@ -48,11 +48,20 @@ parentPort.on('message', async (m) => {
     }
     const results = m.outputNames ? await session.run(feeds, m.outputNames) : await session.run(feeds);
     const outputs = {};
+    const transfer = [];
     for (const name of Object.keys(results)) {
       const t = results[name];
       outputs[name] = { type: t.type, dims: Array.from(t.dims), data: t.data };
+      const b = ArrayBuffer.isView(t.data) ? t.data.buffer : undefined;
+      // Outputs are made for this run: their buffers move to the main thread instead of being copied (megabytes
+      // per row for a text recogniser), unless a view does not cover its whole buffer.
+      if (b && t.data.byteOffset === 0 && t.data.byteLength === b.byteLength && !transfer.includes(b)) transfer.push(b);
     }
-    parentPort.postMessage({ id: m.id, outputs });
+    try {
+      parentPort.postMessage({ id: m.id, outputs }, transfer);
+    } catch {
+      parentPort.postMessage({ id: m.id, outputs });
+    }
   } catch (err) {
     parentPort.postMessage({ id: m.id, error: String((err && err.message) || err) });
   } finally {
@@ -137,8 +146,8 @@ export class SessionWorkers {
     return new SessionWorkers(slots);
   }
 
-  /** Runs on the least busy worker. */
-  run(feeds: Feeds, outputNames: readonly string[] | undefined): Promise<Feeds> {
+  /** Runs on the least busy worker. `owned` feeds (a batch's) move to it; others are copied, as they may be views on a request's body. */
+  run(feeds: Feeds, outputNames: readonly string[] | undefined, owned = false): Promise<Feeds> {
     // After close() (requests still queued for a batch when the service stops) or with every worker gone, nothing
     // would ever answer: the run fails now, so that no request waits for its timeout.
     const live = this.slots.filter((s) => !s.exited);
@@ -152,7 +161,7 @@ export class SessionWorkers {
     slot.busy += 1;
     return new Promise<Feeds>((resolve, reject) => {
       slot.calls.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, feeds, outputNames });
+      slot.worker.postMessage({ id, feeds, outputNames }, owned ? wholeBuffers(feeds) : []);
     });
   }
 
@@ -179,6 +188,17 @@ export class SessionWorkers {
       ),
     );
   }
+}
+
+/** The buffers that the feeds' typed arrays cover entirely: those can move to another thread without taking anything else along. */
+function wholeBuffers(feeds: Feeds): ArrayBuffer[] {
+  const out: ArrayBuffer[] = [];
+  for (const v of Object.values(feeds)) {
+    if (!ArrayBuffer.isView(v.data)) continue;
+    const b = v.data.buffer;
+    if (b instanceof ArrayBuffer && v.data.byteOffset === 0 && v.data.byteLength === b.byteLength && !out.includes(b)) out.push(b);
+  }
+  return out;
 }
 
 function failAll(slot: Slot, err: Error): void {
