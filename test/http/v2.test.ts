@@ -314,6 +314,7 @@ before(async () => {
   const identity1 = await models.write('identity-fp32.onnx', buildIdentityModel('float32'));
   const identity2 = await models.write('identity-int32.onnx', buildIdentityModel('int32', { shape: [null, 2] }));
   const pair = await models.write('pair.onnx', buildPairModel());
+  const wide = await models.write('identity-wide.onnx', buildIdentityModel('float32', { shape: ['batch', 20_000] }));
   const typed = await Promise.all(datatypeCases.map(async (c) => `${datatypeModel(c)}:1=${await models.write(`${datatypeModel(c)}.onnx`, buildIdentityModel(c.type))}`));
   main = await startService({
     model: [
@@ -322,6 +323,7 @@ before(async () => {
       `ident:1=${identity1}`,
       `ident:2=${identity2}`,
       `pair:1=${pair}`,
+      `wide:1=${wide}`,
       ...typed,
     ],
   });
@@ -535,6 +537,22 @@ test('binary response with binary_data_output: header + raw bytes that decode to
   const bytes = tensors.get('probabilities');
   assert.ok(bytes);
   assert.deepEqual(readFloat32(bytes), (viaJson.outputs[0] as OutputTensor).data);
+});
+
+test('a large binary response (written part by part from the output\'s buffer) arrives whole, with its length', async () => {
+  // 8 rows × 20,000 FP32 = 640 KB through an Identity model: past the size from which outputs are not copied
+  // into one body first. The bytes must come back exactly, and Content-Length must be the body's.
+  const rows = 8;
+  const values = Float32Array.from({ length: rows * 20_000 }, (_, i) => Math.fround(Math.sin(i) * 1e3));
+  const bytes = Buffer.from(values.buffer);
+  const reply = await postBinary(`${main.url}/v2/models/wide/infer`, {
+    inputs: [{ name: 'x', shape: [rows, 20_000], datatype: 'FP32', parameters: { binary_data_size: bytes.length } }],
+    parameters: { binary_data_output: true },
+  }, [bytes]);
+  const { header, tensors } = binaryBody(reply);
+  assert.deepEqual(header.outputs, [{ name: 'y', shape: [rows, 20_000], datatype: 'FP32', parameters: { binary_data_size: bytes.length } }]);
+  assert.ok(tensors.get('y')?.equals(bytes), 'the output bytes are the input bytes');
+  assert.equal(reply.headers.get('content-length'), String(reply.bytes.length));
 });
 
 test('binary both ways, two inputs mixing JSON and binary data, per-output binary_data choices', async () => {

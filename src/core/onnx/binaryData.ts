@@ -166,8 +166,14 @@ export function tensorToBytes(value: TensorValue): Buffer {
  * output it sends this way; `headerLength` goes into the Inference-Header-Content-Length response header.
  */
 export function encodeBinaryResponse(header: object, buffers: Buffer[]): { body: Buffer; headerLength: number } {
+  const { parts, headerLength } = binaryResponseParts(header, buffers);
+  return { body: Buffer.concat(parts), headerLength };
+}
+
+/** The same response as its parts, for a sender that writes them one after the other instead of copying them into one body. */
+export function binaryResponseParts(header: object, buffers: Buffer[]): { parts: Buffer[]; headerLength: number; length: number } {
   const json = Buffer.from(JSON.stringify(header), 'utf8');
-  return { body: Buffer.concat([json, ...buffers]), headerLength: json.length };
+  return { parts: [json, ...buffers], headerLength: json.length, length: buffers.reduce((n, b) => n + b.length, json.length) };
 }
 
 /** Reverses each `size`-byte element in place: the wire is little-endian whatever the host is. */

@@ -1,8 +1,9 @@
 // The Open Inference Protocol (V2) REST routes: server and model metadata, health, readiness and infer.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { BadRequestError } from '../../core/errors';
-import { parseBinaryRequest, encodeBinaryResponse } from '../../core/onnx/binaryData';
+import { binaryResponseParts, parseBinaryRequest } from '../../core/onnx/binaryData';
 import { onnxToV2 } from '../../core/onnx/datatypes';
 import type { TensorSpec } from '../../core/onnx/signature';
 import { modelportVersion } from '../../core/version';
@@ -14,6 +15,9 @@ import { buildFeeds, buildResponse, requestedOutputs } from '../v2/infer';
 import { parseInferRequest } from '../v2/inferRequest';
 import { checkFeeds } from '../limits';
 import { limitsOf } from '../options';
+
+/** Responses from this size on are written part by part (see infer). */
+const streamedResponseBytes = 256 * 1024;
 
 interface ModelParams {
   name: string;
@@ -77,9 +81,14 @@ export function registerV2Routes(app: FastifyInstance, deps: AppDeps): void {
     const order = outputs ?? model.session!.signature.outputs.map((o) => o.name);
     const response = buildResponse(model, request, request.id ?? req.mpIds.requestId ?? randomUUID(), results, order);
     if (response.buffers.length === 0) return reply.type('application/json').send(JSON.stringify(response.header));
-    const encoded = encodeBinaryResponse(response.header, response.buffers);
-    reply.header('inference-header-content-length', String(encoded.headerLength));
-    return reply.type('application/octet-stream').send(encoded.body);
+    const { parts, headerLength: jsonLength, length: bodyLength } = binaryResponseParts(response.header, response.buffers);
+    reply.header('inference-header-content-length', String(jsonLength));
+    reply.type('application/octet-stream');
+    // Large outputs (a text recogniser returns a megabyte per row) are written part after part from the model's
+    // own buffers rather than copied into one body first; small ones go as one write.
+    if (bodyLength < streamedResponseBytes) return reply.send(Buffer.concat(parts, bodyLength));
+    reply.header('content-length', String(bodyLength));
+    return reply.send(Readable.from(parts, { objectMode: false }));
   };
 
   for (const prefix of ['/v2/models/:name', '/v2/models/:name/versions/:version']) {
