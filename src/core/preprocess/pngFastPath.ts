@@ -206,7 +206,8 @@ function convert(
   channels: 1 | 3,
 ): FastRaw | undefined {
   const n = width * height;
-  if (colourType === 0 && !trns && channels === 1) return { data: px, width, height, channels };
+  // Already what is asked for, byte for byte: grey as grey, RGB without a transparent colour as RGB.
+  if (!trns && ((colourType === 0 && channels === 1) || (colourType === 2 && channels === 3))) return { data: px, width, height, channels };
   const out = new Uint8Array(n * channels);
   // Every source pixel is first brought to (r, g, b) on white; `put` writes it, failing on colour for grey output.
   let ok = true;
