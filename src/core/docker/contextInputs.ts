@@ -6,6 +6,7 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { planAzureModelFiles } from '../python/azureModelLayout';
 import { isPythonEntryScript } from '../python/preparePython';
 import { ConfigError } from '../errors';
+import { isFileOrLinkToFile } from '../fs/linkedFile';
 import type { ModelRegistry } from '../registry/modelRegistry';
 import { imageSettingsOf, type ServiceRecord } from '../services/serviceRecord';
 import { defaultBaseImage, planBuildContext, type BuildContextPlan, type BuildContextRequest, type ContextModel, type PythonImage } from './buildContext';
@@ -14,14 +15,6 @@ import { planRuntimePackage, planRuntimePackageFromVersions, runtimePackages, ty
 /** Folders never shipped from an entry script's folder. */
 const skippedDirs = new Set(['node_modules', '.git', '.modelport', '.vscode', '__pycache__']);
 
-async function linksToFile(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isFile();
-  } catch {
-    return false;
-  }
-}
-
 async function listFiles(dir: string): Promise<Array<{ path: string; source: string }>> {
   const out: Array<{ path: string; source: string }> = [];
   const walk = async (d: string): Promise<void> => {
@@ -29,7 +22,7 @@ async function listFiles(dir: string): Promise<Array<{ path: string; source: str
       const p = join(d, e.name);
       if (e.isDirectory()) {
         if (!skippedDirs.has(e.name)) await walk(p);
-      } else if (e.isFile() || (e.isSymbolicLink() && (await linksToFile(p)))) {
+      } else if (await isFileOrLinkToFile(e, p)) {
         // A linked file (DVC, git-annex, model caches) goes into the image as the file it points to.
         out.push({ path: relative(dir, p).split(sep).join('/'), source: p });
       }

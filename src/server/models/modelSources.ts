@@ -3,6 +3,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { ConfigError } from '../../core/errors';
+import { isFileOrLinkToFile } from '../../core/fs/linkedFile';
 import { modelConfigPath } from '../../core/modelConfigFile';
 import type { ModelSource } from '../options';
 
@@ -28,19 +29,11 @@ async function isDirectory(p: string): Promise<boolean> {
   }
 }
 
-async function isLinkToFile(p: string): Promise<boolean> {
-  try {
-    return (await stat(p)).isFile();
-  } catch {
-    return false; // a dangling link is no model
-  }
-}
-
 async function findOnnx(dir: string): Promise<string | undefined> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const candidates = entries.filter((e) => (e.isFile() || e.isSymbolicLink()) && extname(e.name).toLowerCase() === '.onnx');
+  const candidates = entries.filter((e) => extname(e.name).toLowerCase() === '.onnx');
   // A model linked into the folder (DVC, git-annex and model caches do this) counts as the file it points to.
-  const onnx = (await Promise.all(candidates.map(async (e) => (e.isFile() || (await isLinkToFile(join(dir, e.name))) ? e.name : undefined))))
+  const onnx = (await Promise.all(candidates.map(async (e) => ((await isFileOrLinkToFile(e, join(dir, e.name))) ? e.name : undefined))))
     .filter((n): n is string => n !== undefined)
     .sort();
   if (onnx.length > 1) {
