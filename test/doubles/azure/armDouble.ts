@@ -68,6 +68,8 @@ interface Group {
   restarting: boolean;
   /** Bumped by each watch of the group's container: only the latest watch acts on an exit. */
   watchSeq: number;
+  /** Provisioning runs, restarts and starts under way: a delete waits for them, so none leaves a container after it. */
+  work: Set<Promise<unknown>>;
 }
 
 interface Operation {
@@ -168,6 +170,17 @@ export class ArmDouble {
     return `${sub}/${rg}/${name}`.toLowerCase();
   }
 
+  private groupKey(g: Group): string {
+    return this.key(g.subscriptionId, g.resourceGroup, g.name);
+  }
+
+  private track<T>(g: Group, work: Promise<T>): Promise<T> {
+    g.work.add(work);
+    const done = (): void => void g.work.delete(work);
+    work.then(done, done);
+    return work;
+  }
+
   private writeHosts(): void {
     writeFileSync(this.options.hostsFile, [...this.hosts.entries()].map(([fqdn, ip]) => `${ip} ${fqdn}\n`).join(''));
   }
@@ -233,7 +246,7 @@ export class ArmDouble {
     if (action !== undefined) {
       if (req.method !== 'POST') return armError(405, 'MethodNotAllowed', `${action} answers POST`);
       if (!existing) return notFound();
-      return this.groupAction(existing, action);
+      return this.track(existing, this.groupAction(existing, action));
     }
     switch (req.method) {
       case 'GET':
@@ -326,6 +339,7 @@ export class ArmDouble {
       revision: 0,
       restarting: false,
       watchSeq: 0,
+      work: new Set(),
     };
     g.tags = { ...((body.tags as Record<string, string> | undefined) ?? {}) };
     g.properties = props;
@@ -337,7 +351,7 @@ export class ArmDouble {
     if (fqdn) this.hosts.set(fqdn, g.ip);
     this.writeHosts();
     const { op, headers } = this.newOperation(g);
-    void this.run(g, g.revision, op);
+    void this.track(g, this.run(g, g.revision, op));
     return { status: existing ? 200 : 201, body: this.groupBody(g, false), headers };
   }
 
@@ -412,7 +426,7 @@ export class ArmDouble {
       const requests = (c.properties.resources as Json).requests as Json;
       const ports = ((c.properties.ports as Array<{ port: number }> | undefined) ?? []).map((p) => p.port);
       const args = [
-        'run', '-d', '--init', '--name', this.containerName(g), '--label', `${doubleLabel}=${this.id}`,
+        'run', '-d', '--init', '--name', this.containerName(g), '--label', `${doubleLabel}=${this.id}`, '--label', `${doubleLabel}.group=${this.groupKey(g)}`,
         // ACI lets only root bind ports below 1024; the engine's default would let anyone.
         '--sysctl', 'net.ipv4.ip_unprivileged_port_start=1024',
         '--memory', `${Math.round(Number(requests.memoryInGB) * 1024)}m`,
@@ -461,7 +475,7 @@ export class ArmDouble {
       g.currentState = { state: 'Waiting', detailStatus: 'CrashLoopBackOff: Back-off restarting failed container' };
       this.event(g, 'BackOff', 'Back-off restarting failed container', 'Warning');
       setTimeout(() => {
-        void (async () => {
+        void this.track(g, (async () => {
           if (g.containerId === id && g.groupState === 'Running') {
             const r = await docker(['start', id]);
             if (r.code === 0 && g.containerId === id) {
@@ -472,7 +486,7 @@ export class ArmDouble {
             }
           }
           g.restarting = false;
-        })();
+        })());
       }, Math.min(1000 * 2 ** g.restartCount, 8000)).unref();
     });
   }
@@ -513,9 +527,18 @@ export class ArmDouble {
   private async remove(g: Group): Promise<DoubleReply> {
     const body = this.groupBody(g, false);
     g.revision += 1; // stops a provisioning run still under way
-    g.groupState = 'Stopped';
-    if (g.containerId) await docker(['rm', '-f', g.containerId]);
-    this.groups.delete(this.key(g.subscriptionId, g.resourceGroup, g.name));
+    g.groupState = 'Stopped'; // and a crash-loop restart not yet begun
+    // As ACI, answer once the group's containers are gone: a provisioning run, restart or start under way finishes
+    // first (a run that sees the newer revision removes what it started), then every container labelled with the
+    // group goes, retried while the engine still lists one (a removal racing a start can fail).
+    while (g.work.size > 0) await Promise.allSettled([...g.work]);
+    for (let tries = 0; tries < 5; tries++) {
+      const ids = (await docker(['ps', '-a', '-q', '--filter', `label=${doubleLabel}.group=${this.groupKey(g)}`])).stdout.split('\n').filter(Boolean);
+      if (ids.length === 0) break;
+      await docker(['rm', '-f', ...ids]);
+    }
+    g.containerId = undefined;
+    this.groups.delete(this.groupKey(g));
     if (g.fqdn) this.hosts.delete(g.fqdn);
     this.writeHosts();
     return { status: 200, body };
