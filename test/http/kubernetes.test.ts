@@ -262,6 +262,32 @@ describe('kubernetes target against the kube-apiserver double', { skip }, () => 
     assert.deepEqual([...podsInLog].sort(), readyPods().sort(), 'lines from every pod, prefixed by it');
   });
 
+  test('service stop scales the Deployment to 0 and keeps it with its Service; start scales it back to its 3 replicas at the same URI', async () => {
+    assert.ok(scoringUri, 'the deploy test ran');
+    const stopped = await run(process.execPath, [cliPath, 'service', 'stop', name, '--workspace', ws, '--json'], env);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.match(stopped.stderr, /Scaled Deployment .+ to 0 replicas \(it is kept/);
+    const down = JSON.parse(stopped.stdout) as { state: string; detail: string; scoringUri: string };
+    assert.equal(down.state, 'Stopped');
+    assert.match(down.detail, new RegExp(`scaled to 0 replicas .*'modelport service start ${name}'`));
+    const deployment = double.objects('apps/v1', 'Deployment', namespace).find((d) => d.metadata.name === name);
+    assert.equal((deployment?.spec as { replicas?: number } | undefined)?.replicas, 0, 'the Deployment is kept, at 0 replicas');
+    assert.ok(double.objects('v1', 'Service', namespace).some((x) => x.metadata.name === name), 'the Service (the address) is kept');
+    assert.deepEqual(double.objects('v1', 'Pod', namespace).filter((p) => p.metadata.labels?.['app.kubernetes.io/instance'] === name).map((p) => p.metadata.name), [], 'no pod is left');
+    assert.notEqual((await score(scoringUri, key)).status, 200, 'nothing answers while stopped');
+
+    const startedAgain = await run(process.execPath, [cliPath, 'service', 'start', name, '--workspace', ws, '--json'], env);
+    assert.equal(startedAgain.code, 0, startedAgain.stderr);
+    const up = JSON.parse(startedAgain.stdout) as { state: string; scoringUri: string; generation: number; replicas: { ready: number; desired: number } };
+    assert.equal(up.state, 'Healthy');
+    assert.equal(up.scoringUri, scoringUri, 'the same address');
+    assert.equal(up.generation, 3, 'stop and start make no new generation');
+    assert.deepEqual(up.replicas, { ready: 3, desired: 3 });
+    const answer = await score(scoringUri, key);
+    assert.equal(answer.status, 200);
+    assert.equal(answer.label, 'Sneaker');
+  });
+
   test('export-manifests writes the objects (secrets apart, owner-only); delete leaves nothing labelled; the export applies with kubectl --dry-run=server', async () => {
     assert.ok(scoringUri, 'the deploy test ran');
     const out = join(ws, 'manifests');

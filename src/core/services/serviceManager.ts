@@ -415,7 +415,8 @@ export class ServiceManager implements ServiceLifecycle {
       options.onProgress?.(`Service '${name}' is already running`);
       return this.get(name);
     }
-    const started = paused && target.resume ? await target.resume(record, options) : await target.start(record, await this.store.readKeys(name), options);
+    const keys = await this.store.readKeys(name);
+    const started = paused && target.resume ? await target.resume(record, keys, options) : await target.start(record, keys, options);
     await this.store.writeRecord({ ...record, scoringUri: started.scoringUri, swaggerUri: started.swaggerUri, target: started.target ?? record.target });
     return this.get(name);
   }

@@ -106,8 +106,8 @@ export interface DeploymentTarget<K extends TargetKind = TargetKind> {
    * its status says Stopped until `resume` starts it again as it was.
    */
   pause?(record: ServiceRecord, options: LifecycleOptions): Promise<void>;
-  /** Starts a paused service again (same address). */
-  resume?(record: ServiceRecord, options: LifecycleOptions): Promise<StartedService>;
+  /** Starts a paused service again (same address); the keys for a target that may have to deploy it anew. */
+  resume?(record: ServiceRecord, credentials: StoredKeys, options: LifecycleOptions): Promise<StartedService>;
   /** Whether something of this service is running (so `reload` applies rather than `start`). */
   isRunning(record: ServiceRecord): Promise<boolean>;
   /** The last `tail` lines, then (with `follow`) new lines as they come, until the signal aborts. */

@@ -165,6 +165,16 @@ export class Controllers {
       const d = this.store.get(types.deployment, hpa.metadata.namespace, String(ref.name));
       if (!d) continue;
       const current = Number(obj(d.spec).replicas ?? 1);
+      if (current === 0) {
+        // The HPA controller leaves a Deployment scaled to 0 alone (`kubectl scale --replicas=0` stops it).
+        hpa.status = {
+          currentReplicas: Number(obj(d.status).replicas ?? 0),
+          desiredReplicas: 0,
+          conditions: [{ type: 'ScalingActive', status: 'False', reason: 'ScalingDisabled', lastTransitionTime: now(), message: 'scaling is disabled since the replica count of the target is zero' }],
+        };
+        this.store.writeStatus(types.hpa, hpa);
+        continue;
+      }
       const desired = Math.min(Number(spec.maxReplicas), Math.max(Number(spec.minReplicas ?? 1), current));
       if (desired !== current) {
         (d.spec as Json).replicas = desired;

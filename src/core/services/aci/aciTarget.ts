@@ -370,7 +370,7 @@ export class AciTarget implements DeploymentTarget<'aci'> {
   }
 
   /** `service start` of a stopped group: ACI starts it again; Healthy once `GET /` answers through its address. */
-  async resume(record: ServiceRecord, options: LifecycleOptions): Promise<StartedService> {
+  async resume(record: ServiceRecord, _credentials: StoredKeys, options: LifecycleOptions): Promise<StartedService> {
     const t = aciOf(record);
     const watcher = new GroupWatcher(options.onProgress);
     try {

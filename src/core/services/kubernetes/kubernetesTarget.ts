@@ -21,7 +21,7 @@ import { applyObject, deleteObject, kserveKind, objectsWithLabels, ownedKinds } 
 import { connect, loadKubeModule, type KubeConnection, type KubeModule } from './kubeClient';
 import { isNotFound, kubeCall, KubernetesError } from './kubeErrors';
 import { kubernetesSettings } from './kubernetesSettings';
-import { autoscalerManifest, deploymentManifest, labelSelector, pullSecretManifest, registryCredentials, secretManifest, workloadManifests } from './manifests';
+import { autoscalerManifest, deploymentManifest, fieldManager, labelSelector, pullSecretManifest, registryCredentials, secretManifest, workloadManifests } from './manifests';
 import { podLogs } from './podLogs';
 import { waitForRollout } from './rollout';
 import { replicaCounts, rolloutStatus } from './rolloutStatus';
@@ -221,7 +221,7 @@ export class KubernetesTarget implements DeploymentTarget<'kubernetes'> {
       if (rollout.phase === 'failed') return { state: 'Failed', detail: `${rollout.message} (${counts}, ${where})`, replicas };
       if (rollout.phase === 'waiting') return { state: 'Transitioning', detail: `${rollout.message} (${counts}, ${where})`, replicas };
       if (replicas.desired > 0 && replicas.ready === 0) return { state: 'Unhealthy', detail: `no replica is ready (${counts}, ${where})`, replicas };
-      if (replicas.desired === 0) return { state: 'Stopped', detail: `scaled to 0 replicas (${where})`, replicas };
+      if (replicas.desired === 0) return { state: 'Stopped', detail: `scaled to 0 replicas (${where}); 'modelport service start ${record.name}' scales it back`, replicas };
       return { state: 'Healthy', detail: `${counts} · ${where}`, replicas };
     } catch (err) {
       if (isNotFound(err)) return { state: 'Stopped', detail: `Deployment ${settings.namespace}/${record.name} is not on the cluster (context ${settings.context})` };
@@ -298,18 +298,77 @@ export class KubernetesTarget implements DeploymentTarget<'kubernetes'> {
     }
     // The Deployment's pods go with it (garbage collection): wait until none is left, so a new deploy of the
     // same name starts clean.
-    const deadline = Date.now() + podsGoneWaitMs;
-    for (;;) {
-      const pods = await conn.core.listNamespacedPod({ namespace: settings.namespace, labelSelector: selector }).catch(() => undefined);
-      const left = pods?.items.length ?? 0;
-      if (left === 0) break;
-      if (Date.now() > deadline) {
-        options.onProgress?.(`${left} pod(s) of '${record.name}' are still terminating; the cluster removes them.`);
-        break;
-      }
-      await sleep(1000);
-    }
+    await this.waitPodsGone(conn, record, options);
     const images = await removeServiceImages(this.runner, record.name).catch(() => []);
     if (images.length > 0) options.onProgress?.(`Removed local image(s) ${images.join(', ')}`);
+  }
+
+  /**
+   * `service stop`: the Deployment is scaled to 0 replicas (`kubectl scale --replicas=0`) and kept, with its Service
+   * (so its address), Secret and autoscaler (which does not scale a Deployment up from 0). A KServe InferenceService
+   * has no replica count of its own to set: it is deleted, as before, and `service start` applies it again.
+   */
+  async pause(record: ServiceRecord, options: LifecycleOptions): Promise<void> {
+    const settings = settingsOf(record);
+    if (settings.flavour === 'kserve') return this.stop(record, options);
+    const conn = this.connect(settings.context);
+    await this.setReplicas(conn, record, 0);
+    options.onProgress?.(`Scaled Deployment ${settings.namespace}/${record.name} to 0 replicas (it is kept: 'modelport service start ${record.name}' scales it back)`);
+    await this.waitPodsGone(conn, record, options);
+  }
+
+  /**
+   * `service start` of a stopped service: back to the replicas its settings give (the autoscaler's minimum when it
+   * has one), Healthy once the rollout is done, at the same address. A Deployment that is no longer on the cluster
+   * (deleted by hand, or a KServe service) is deployed again.
+   */
+  async resume(record: ServiceRecord, credentials: StoredKeys, options: LifecycleOptions): Promise<StartedService> {
+    const settings = settingsOf(record);
+    const conn = this.connect(settings.context);
+    const site = { context: conn.context, server: conn.server, namespace: settings.namespace, action: `read Deployment ${record.name}` };
+    const present =
+      settings.flavour === 'deployment' &&
+      (await kubeCall(site, () => conn.apps.readNamespacedDeployment({ name: record.name, namespace: settings.namespace })).then(
+        () => true,
+        (err: unknown) => {
+          if (isNotFound(err)) return false;
+          throw err;
+        },
+      ));
+    if (!present) return this.start(record, credentials, options);
+    const replicas = settings.replicas ?? settings.autoscaler?.minReplicas ?? 1;
+    await this.setReplicas(conn, record, replicas);
+    options.onProgress?.(`Scaled Deployment ${settings.namespace}/${record.name} to ${replicas} replica(s)`);
+    await waitForRollout(conn, { name: record.name, namespace: settings.namespace, generation: record.generation, progressDeadlineSeconds: settings.progressDeadlineSeconds }, options);
+    const address = await this.waitForAddress(conn, record, options);
+    return {
+      scoringUri: `${address.base}/score`,
+      swaggerUri: `${address.base}/swagger.json`,
+      target: { ...settings, ...(address.portForwardCommand ? { portForwardCommand: address.portForwardCommand } : {}) },
+    };
+  }
+
+  /** Through the Deployment's scale subresource, as `kubectl scale` does: the template, so the pods' generation, stays. */
+  private async setReplicas(conn: KubeConnection, record: ServiceRecord, replicas: number): Promise<void> {
+    const { namespace } = settingsOf(record);
+    await kubeCall({ context: conn.context, server: conn.server, namespace, action: `scale Deployment ${record.name}` }, () =>
+      conn.apps.replaceNamespacedDeploymentScale({ name: record.name, namespace, fieldManager, body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: record.name, namespace }, spec: { replicas } } }),
+    );
+  }
+
+  /** Waits (bounded) until no pod of the service is left, terminating ones included. */
+  private async waitPodsGone(conn: KubeConnection, record: ServiceRecord, options: LifecycleOptions): Promise<void> {
+    const { namespace } = settingsOf(record);
+    const deadline = Date.now() + podsGoneWaitMs;
+    for (;;) {
+      const pods = await conn.core.listNamespacedPod({ namespace, labelSelector: labelSelector(record.name) }).catch(() => undefined);
+      const left = pods?.items.length ?? 0;
+      if (left === 0) return;
+      if (Date.now() > deadline) {
+        options.onProgress?.(`${left} pod(s) of '${record.name}' are still terminating; the cluster removes them.`);
+        return;
+      }
+      await sleep(1000, options.signal);
+    }
   }
 }

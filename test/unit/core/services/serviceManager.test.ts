@@ -151,6 +151,9 @@ test('logs come from the record\'s target', async () => {
 test('stop pauses on a target that can (the group is kept) and start resumes it; delete still removes it', async () => {
   const ws = workspace();
   writeRecord(ws, legacyLocal);
+  // Every deployed service has its keys: resume gets them, for a target that has to deploy the service anew.
+  const keys = { primaryKey: 'p'.repeat(32), secondaryKey: 's'.repeat(32), tokenSecret: 't'.repeat(43) };
+  await new ServiceStore(ws).writeKeys('fashion-svc', keys);
   const calls: string[] = [];
   let state: TargetStatus['state'] = 'Healthy';
   const target: DeploymentTarget = {
@@ -161,7 +164,8 @@ test('stop pauses on a target that can (the group is kept) and start resumes it;
       calls.push('pause');
       state = 'Stopped';
     },
-    resume: async () => {
+    resume: async (_record, credentials) => {
+      assert.deepEqual(credentials, keys);
       calls.push('resume');
       state = 'Healthy';
       return { scoringUri: 'http://127.0.0.1:2/score', swaggerUri: 'http://127.0.0.1:2/swagger.json' };
