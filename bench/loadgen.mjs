@@ -2,7 +2,8 @@
 // A closed-loop HTTP load generator for loopback benchmarks: `concurrency` keep-alive connections, each sending
 // its next request as soon as the previous answer arrived, for `durationMs` after a short warm-up. Run as a child
 // process (`node bench/loadgen.mjs <json spec>`) so it does not share an event loop with the server it measures;
-// prints one JSON line: {requests, errors, rps, p50, p99, mean} (latencies in ms).
+// prints one JSON line: {requests, errors, rps, p50, p99, mean, warmupRps} (latencies in ms; warmupRps: the 200
+// answers per second during the warm-up, what a fresh server gives while it settles).
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
 
@@ -19,6 +20,7 @@ export async function runLoad(spec) {
   let firstError;
   let measuring = false;
   let stopped = false;
+  let warmOk = 0;
   const send = (body) =>
     new Promise((resolve) => {
       const started = process.hrtime.bigint();
@@ -27,6 +29,7 @@ export async function runLoad(spec) {
         (res) => {
           res.on('data', () => undefined);
           res.on('end', () => {
+            if (!measuring && !stopped && res.statusCode === 200) warmOk += 1;
             if (measuring) {
               if (res.statusCode === 200) latencies.push(Number(process.hrtime.bigint() - started) / 1e6);
               else {
@@ -74,6 +77,7 @@ export async function runLoad(spec) {
     p50: pick(0.5),
     p99: pick(0.99),
     mean: latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length),
+    warmupRps: (spec.warmupMs ?? 500) > 0 ? warmOk / ((spec.warmupMs ?? 500) / 1000) : NaN,
   };
 }
 

@@ -3,7 +3,8 @@
 // generator costs the two cores far less per request than a Node one, so more of the machine is left to the
 // servers being compared (the issue's own figures were taken with wrk). One wrk thread, `concurrency` keep-alive
 // connections, the bodies cycled by a Lua script; a warm-up run first, then the measured run. Same result shape
-// as loadgen.mjs: {requests, errors, firstError, rps, p50, p99, mean} (latencies in ms; only 2xx answers count).
+// as loadgen.mjs: {requests, errors, firstError, rps, p50, p99, mean, warmupRps} (latencies in ms; only 2xx answers
+// count; warmupRps: the warm-up run's, what a fresh server gives while it settles).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,7 +66,7 @@ export async function runWrk(spec) {
     const file = join(dir, 'load.lua');
     writeFileSync(file, script(dir, spec));
     const args = (ms) => ['-t1', `-c${spec.concurrency}`, `-d${Math.max(1, Math.round(ms / 1000))}s`, '--timeout', '30s', '-s', file, spec.url];
-    if ((spec.warmupMs ?? 500) > 0) await wrk(args(spec.warmupMs ?? 500));
+    const warm = (spec.warmupMs ?? 500) > 0 ? await wrk(args(spec.warmupMs ?? 500)) : undefined;
     const r = await wrk(args(spec.durationMs));
     const ok = r.requests - r.status;
     return {
@@ -76,6 +77,7 @@ export async function runWrk(spec) {
       p50: r.p50,
       p99: r.p99,
       mean: r.mean,
+      warmupRps: warm ? (warm.requests - warm.status) / (warm.us / 1e6) : NaN,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
