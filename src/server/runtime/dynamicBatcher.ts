@@ -75,6 +75,8 @@ export class DynamicBatcher {
   private readonly groups = new Map<string, Group>();
   private running = 0;
   private disabled = false;
+  /** The rows a batch gathers: maxBatchSize, or fewer while the runner asks it (see limitRows). */
+  private rowLimit: number;
 
   constructor(
     private readonly execute: RunFn,
@@ -83,7 +85,19 @@ export class DynamicBatcher {
     private capacity: number,
     private readonly log: BatcherLog,
     private observer: BatchObserver | undefined = undefined,
-  ) {}
+  ) {
+    this.rowLimit = options.maxBatchSize;
+  }
+
+  /**
+   * At most `rows` rows gathered per batch from now on (undefined: maxBatchSize again). A request is never split:
+   * one with more rows still runs whole, alone. A model on the main thread uses this to bound how long one run
+   * holds the event loop.
+   */
+  limitRows(rows: number | undefined): void {
+    this.rowLimit = Math.max(1, Math.min(this.options.maxBatchSize, rows ?? this.options.maxBatchSize));
+    this.pump();
+  }
 
   /** The runner changed (a model moved to worker threads): more batches may run at once from now on. */
   setCapacity(capacity: number): void {
@@ -116,7 +130,7 @@ export class DynamicBatcher {
       if (now) {
         group.urgent = true;
         this.pump(group);
-      } else if (group.rows >= this.options.maxBatchSize || this.options.maxDelayMs <= 0) {
+      } else if (group.rows >= this.rowLimit || this.options.maxDelayMs <= 0) {
         this.pump();
       } else if (!group.timer) {
         const g = group;
@@ -167,19 +181,19 @@ export class DynamicBatcher {
     for (const g of this.groups.values()) {
       const head = g.items[0];
       if (!head) continue;
-      const ready = g === due || g.urgent === true || g.rows >= this.options.maxBatchSize || now - head.enqueuedAt >= delayNs;
+      const ready = g === due || g.urgent === true || g.rows >= this.rowLimit || now - head.enqueuedAt >= delayNs;
       if (ready && (!oldest || head.enqueuedAt < (oldest.items[0]?.enqueuedAt ?? now))) oldest = g;
     }
     return oldest;
   }
 
-  /** Removes up to maxBatchSize rows from the front of the group; a request is never split. */
+  /** Removes up to the row limit (maxBatchSize) from the front of the group; a request is never split. */
   private take(group: Group): Pending[] {
     const batch: Pending[] = [];
     let rows = 0;
     while (group.items.length > 0) {
       const next = group.items[0] as Pending;
-      if (batch.length > 0 && rows + next.rows > this.options.maxBatchSize) break;
+      if (batch.length > 0 && rows + next.rows > this.rowLimit) break;
       batch.push(next);
       rows += next.rows;
       group.items.shift();
@@ -240,7 +254,8 @@ export class DynamicBatcher {
 }
 
 /** The first dimension shared by every input, or undefined when they disagree (such a request runs alone). */
-function rowsOf(feeds: Feeds): number | undefined {
+/** The first dimension all feeds share, or undefined when they do not share one. */
+export function rowsOf(feeds: Feeds): number | undefined {
   let rows: number | undefined;
   for (const v of Object.values(feeds)) {
     const d = v.dims[0];

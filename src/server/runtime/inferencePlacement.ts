@@ -10,6 +10,13 @@
 /** A run that holds the event loop this long delays every other answer by as much; a worker's round trip is 5 % of it. */
 export const heavyRunMs = 4;
 /**
+ * While runs are on the main thread ('auto'), a batch gathers only the rows that hold the loop for about this many
+ * times the threshold (at least one row): under load the queue would otherwise make one batch of everything waiting,
+ * and a health probe would wait for all of it (8 rows of the PP-OCRv4 recogniser: 160 ms). Above 1, so that a model
+ * cheap per row but costly in full batches still reaches the threshold and moves.
+ */
+const batchHoldFactor = 2;
+/**
  * Runs looked at. The fastest of them must reach the threshold: on a busy machine a cheap run is sometimes
  * descheduled mid-way and seems long, but not five times in a row.
  */
@@ -17,8 +24,23 @@ const windowSize = 5;
 
 export class LoopHoldWatch {
   private readonly recent: number[] = [];
+  private readonly perRow: number[] = [];
 
   constructor(private readonly thresholdMs = heavyRunMs) {}
+
+  /**
+   * The rows a main-thread batch may gather (see batchHoldFactor), from the cheapest row cost of the last runs;
+   * undefined until a run has been measured.
+   */
+  rowLimit(ms: number, rows: number | undefined): number | undefined {
+    if (rows !== undefined && rows > 0) {
+      this.perRow.push(ms / rows);
+      if (this.perRow.length > windowSize) this.perRow.shift();
+    }
+    if (this.perRow.length === 0) return undefined;
+    const cheapest = Math.min(...this.perRow);
+    return cheapest > 0 ? Math.max(1, Math.floor((batchHoldFactor * this.thresholdMs) / cheapest)) : undefined;
+  }
 
   /** Records how long one run held the loop; the shortest of the last runs once even that reaches the threshold. */
   record(ms: number): number | undefined {
@@ -43,8 +65,13 @@ export function watchLoopHold<T>(start: () => Promise<T>, held: (ms: number) => 
   let before = -1;
   let settled = -1;
   let after = -1;
+  let reported = false;
+  // Told as the run settles, before its caller goes on (a batcher picks its next batch then, by what it is told):
+  // the bracket's end, not yet passed, can only be later, so the hold is the settling's.
   const report = (): void => {
-    if (settled >= 0 && after >= 0 && before >= 0) held(Math.max(0, Math.min(settled, after) - before));
+    if (reported || before < 0 || settled < 0) return;
+    reported = true;
+    held(Math.max(0, (after >= 0 ? Math.min(settled, after) : settled) - before));
   };
   setImmediate(() => {
     before = performance.now();

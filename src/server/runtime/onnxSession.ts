@@ -6,7 +6,7 @@ import type { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ConfigError, errorMessage } from '../../core/errors';
 import type { Dim, ModelSignature, OnnxElementType, TensorSpec } from '../../core/onnx/signature';
 import type { TensorValue } from '../../core/onnx/tensorData';
-import { DynamicBatcher, unbatchableReason, type BatchObserver, type Feeds, type RunFn } from './dynamicBatcher';
+import { DynamicBatcher, rowsOf, unbatchableReason, type BatchObserver, type Feeds, type RunFn } from './dynamicBatcher';
 import { LoopHoldWatch, watchLoopHold } from './inferencePlacement';
 import { SessionWorkers, type WorkerSessionOptions } from './sessionWorkers';
 import type { RuntimeOptions } from './sessionOptions';
@@ -74,7 +74,7 @@ export class OnnxSession {
     } else if (options.workers === 'auto') {
       this.watch = new LoopHoldWatch(options.heavyRunMs);
       // Watched until it moves (or is judged for good); meanwhile, and while workers start, it runs here.
-      this.execute = (feeds, names) => (this.watch ? watchLoopHold(() => this.runHere(feeds, names), (ms) => this.held(ms)) : this.runHere(feeds, names));
+      this.execute = (feeds, names) => (this.watch ? watchLoopHold(() => this.runHere(feeds, names), (ms) => this.held(ms, rowsOf(feeds))) : this.runHere(feeds, names));
     } else {
       this.execute = (feeds, names) => this.runHere(feeds, names);
     }
@@ -91,8 +91,11 @@ export class OnnxSession {
     return this.workers?.size ?? 0;
   }
 
-  private held(ms: number): void {
-    const shortest = this.watch?.record(ms);
+  private held(ms: number, rows: number | undefined): void {
+    if (!this.watch) return;
+    // The bound stays as it is once the model moves, until the workers take over (they lift it).
+    this.batcher?.limitRows(this.watch.rowLimit(ms, rows));
+    const shortest = this.watch.record(ms);
     if (shortest === undefined || this.closed) return;
     this.watch = undefined;
     // Each worker runs intra-op threads of its own: together they must not outnumber this process's cores (spinning
@@ -107,6 +110,7 @@ export class OnnxSession {
         if (this.closed) return workers.close();
         this.workers = workers;
         this.execute = (feeds, names, owned) => workers.run(feeds, names, owned);
+        this.batcher?.limitRows(undefined);
         this.batcher?.setCapacity(workers.size);
         this.threads?.(workers.size);
         this.log?.info(`${this.file}: runs now go to ${workers.size} worker thread(s).`);

@@ -120,6 +120,34 @@ test('observer sees rows per run and one queue wait per batched request', async 
   assert.equal(waits, 4);
 });
 
+test('a row limit below maxBatchSize bounds what a batch gathers (a request is still never split); lifting it restores full batches', async () => {
+  const model = doubler();
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((r) => (release = r));
+  // The first run waits on the gate, so that the requests behind it queue up together.
+  const b = new DynamicBatcher(async (f) => (model.runs.length === 0 ? (await gate, model.run(f)) : model.run(f)), { maxBatchSize: 8, maxDelayMs: 0 }, 1, quiet);
+  const first = b.run(rows([[0]]), undefined);
+  b.limitRows(2);
+  const queued = [1, 2, 3, 4, 5].map((v) => b.run(rows([[v]]), undefined));
+  const big = b.run(rows([[6], [7], [8]]), undefined);
+  release();
+  const out = await Promise.all([first, ...queued, big]);
+  assert.deepEqual(model.runs, [1, 2, 2, 1, 3], 'batches of at most 2 rows; the 3-row request whole, alone');
+  assert.deepEqual(out.map(plain), [[0], [2], [4], [6], [8], [10], [12, 14, 16]]);
+
+  model.runs.length = 0;
+  let release2: () => void = () => undefined;
+  const gate2 = new Promise<void>((r) => (release2 = r));
+  const b2 = new DynamicBatcher(async (f) => (model.runs.length === 0 ? (await gate2, model.run(f)) : model.run(f)), { maxBatchSize: 8, maxDelayMs: 0 }, 1, quiet);
+  b2.limitRows(1);
+  const head = b2.run(rows([[0]]), undefined);
+  const rest = [1, 2, 3, 4].map((v) => b2.run(rows([[v]]), undefined));
+  b2.limitRows(undefined);
+  release2();
+  await Promise.all([head, ...rest]);
+  assert.deepEqual(model.runs, [1, 4], 'with the limit lifted, the queue forms one batch again');
+});
+
 test('a request larger than a batch runs in batch-sized chunks, and a small request is answered before it', async () => {
   const model = doubler();
   const sizes: number[] = [];

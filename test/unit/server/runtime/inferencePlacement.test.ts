@@ -50,6 +50,18 @@ test('the watch moves a model only when each of its last five runs reaches the t
   assert.deepEqual(answers, [undefined, undefined, undefined, undefined, undefined, undefined, undefined, 4]);
 });
 
+test('on the main thread a batch gathers the rows that hold the loop about twice the threshold, at least one', () => {
+  const watch = new LoopHoldWatch(4);
+  assert.equal(watch.rowLimit(1, undefined), undefined, 'nothing known before a run with rows');
+  assert.equal(watch.rowLimit(20, 1), 1, 'a row that costs 20 ms: one row per run');
+  assert.equal(watch.rowLimit(60, 2), 1, 'still one');
+  const cheap = new LoopHoldWatch(4);
+  assert.equal(cheap.rowLimit(2, 8), 32, '0.25 ms a row: 32 rows hold the loop 8 ms');
+  assert.equal(cheap.rowLimit(0.5, 32), 512, 'a cheap model is not held back (the batcher caps at its maximum)');
+  // One run slowed by the machine does not shrink the batches: the cheapest of the last five counts.
+  assert.equal(cheap.rowLimit(40, 4), 512);
+});
+
 test('the hold measured is the synchronous run, not the time the promise takes', async () => {
   // A run in a setImmediate that busies the thread for 30 ms, as onnxruntime-node's does.
   let held = -1;
@@ -139,5 +151,19 @@ test('the PP-OCRv4 recogniser, whose runs take milliseconds, moves off the main 
   const out = await session.run(lineFeeds);
   assert.deepEqual(Object.values(out)[0]?.dims.slice(0, 1), [4]);
   assert.match(lines.join('\n'), /ch_PP-OCRv4_rec_infer\.onnx: its runs hold the event loop/);
+  await session.close();
+});
+
+test('while the recogniser runs on the main thread, each batch holds one row: requests queued meanwhile do not pile into one long run', { skip: recSkip }, async () => {
+  const session = await OnnxSession.open(recogniser, options({ autoWorkers: 1 }));
+  const onMain: number[] = [];
+  session.instrument({ batch: (rows) => void (session.inferenceWorkers === 0 && onMain.push(rows)), queued: () => undefined }, logInto([]));
+  const line = (): Feeds => ({ x: { type: 'float32', dims: [1, 3, 48, 320], data: new Float32Array(3 * 48 * 320).fill(0.5) } });
+  // Eight at once, as eight clients would send them: without the bound the first run's wait gathers the other seven.
+  const out = await Promise.all(Array.from({ length: 8 }, () => session.run(line())));
+  assert.deepEqual(out.map((o) => Object.values(o)[0]?.dims[0]), Array.from({ length: 8 }, () => 1));
+  assert.ok(onMain.length >= 5, `runs on the main thread: ${onMain.join(' ')}`);
+  assert.deepEqual([...new Set(onMain)], [1], `rows per run on the main thread: ${onMain.join(' ')}`);
+  await until('the move to a worker thread', () => session.inferenceWorkers === 1);
   await session.close();
 });
