@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { azureDoublesSkipReason, startAzureDoubles, type AzureDoubles } from '../doubles/azure/azureDoubles';
 import { doubleLabel } from '../doubles/azure/engine';
+import { ServiceStore } from '../../src/core/services/serviceStore';
 import { cliPath } from '../helpers/spawnServe';
 
 const skip = azureDoublesSkipReason();
@@ -165,6 +166,19 @@ describe('aci target against the Azure contract doubles', { skip }, () => {
     assert.deepEqual(doubles.arm.specViolations, []);
     const invoked = await cli(['invoke', svc, '--file', 'samples/fashion-mnist/images/sneaker.png']);
     assert.equal(invoked.code, 0, invoked.stderr);
+  });
+
+  test('an update whose command was killed after the PUT: the next show takes its record, as the group runs its image', async () => {
+    // The state a kill -9 leaves between the group's PUT and the record's write: the record one generation
+    // behind, the update pending under a process that is gone, the group running the new image.
+    const store = new ServiceStore(ws);
+    const current = await store.readRecord(svc);
+    assert.equal(current.generation, 2);
+    await store.writeRecord({ ...current, generation: 1, models: ['fashion:1'] });
+    await store.writePending({ writerPid: 2 ** 22 + 12345 /* above Linux's largest pid: no process has it */, startedTime: new Date().toISOString(), record: current });
+    const shown = JSON.parse((await cli(['service', 'show', svc, '--json'])).stdout) as { state: string; generation: number; models: string[] };
+    assert.deepEqual([shown.state, shown.generation, shown.models], ['Healthy', 2, ['fashion:2']]);
+    assert.equal(await store.readPending(svc), undefined, 'the pending update is settled');
   });
 
   test('stop keeps the container group (Stopped, the start command named); start brings it back Healthy at the same address', async () => {

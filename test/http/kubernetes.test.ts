@@ -288,6 +288,22 @@ describe('kubernetes target against the kube-apiserver double', { skip }, () => 
     assert.equal(answer.label, 'Sneaker');
   });
 
+  test('an update whose command was killed after the apply: the next show takes its record, as the rolled-out template carries its generation', async () => {
+    assert.ok(scoringUri, 'the deploy test ran');
+    // The state a kill -9 leaves between the apply and the record's write: the record one generation behind, the
+    // update pending under a process that is gone, the Deployment rolled out with the new template.
+    const store = new ServiceStore(ws);
+    const current = await store.readRecord(name);
+    assert.equal(current.generation, 3);
+    await store.writeRecord({ ...current, generation: 2 });
+    await store.writePending({ writerPid: 2 ** 22 + 12345 /* above Linux's largest pid: no process has it */, startedTime: new Date().toISOString(), record: current });
+    const shown = await run(process.execPath, [cliPath, 'service', 'show', name, '--workspace', ws, '--json'], env);
+    assert.equal(shown.code, 0, shown.stderr);
+    const status = JSON.parse(shown.stdout) as { state: string; generation: number };
+    assert.deepEqual([status.state, status.generation], ['Healthy', 3]);
+    assert.equal(await store.readPending(name), undefined, 'the pending update is settled');
+  });
+
   test('export-manifests writes the objects (secrets apart, owner-only); delete leaves nothing labelled; the export applies with kubectl --dry-run=server', async () => {
     assert.ok(scoringUri, 'the deploy test ran');
     const out = join(ws, 'manifests');

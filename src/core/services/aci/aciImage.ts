@@ -16,6 +16,12 @@ export function aciImageTag(serviceName: string, generation: number): string {
   return `modelport/${serviceName}:${generation}-aci`;
 }
 
+/** The generation an image pushed for the service carries (`<registry>/modelport/<svc>:<gen>`), if it is one. */
+export function generationOfImage(image: string | undefined, serviceName: string): number | undefined {
+  const m = image ? /(?:^|\/)modelport\/([^/:@]+):(\d+)$/.exec(image) : null;
+  return m && m[1] === serviceName ? Number(m[2]) : undefined;
+}
+
 export function aciDockerfile(baseTag: string): string {
   const health = JSON.stringify(['node', '-e', `fetch('http://127.0.0.1:${aciPort}/').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`]);
   return [

@@ -21,7 +21,7 @@ import type { ServiceStore, StoredKeys } from '../serviceStore';
 import type { DeploymentTarget, ReloadedService, StartedService, TargetContext, TargetRequest, TargetStatus } from '../target';
 import type { LifecycleOptions, LogOptions } from '../types';
 import { translateAzureError, type AzureErrorContext } from './aciErrors';
-import { pushAciImage } from './aciImage';
+import { generationOfImage, pushAciImage } from './aciImage';
 import { aciSettings } from './aciSettings';
 import { getResourceGroup } from './armRest';
 import type { AzureAccess } from './azureAccess';
@@ -243,18 +243,21 @@ export class AciTarget implements DeploymentTarget<'aci'> {
         ? { state: 'Failed', detail: t.failure.reason, targetDetail: `no container group · ${where}` }
         : { state: 'Failed', detail: `Container group ${t.containerGroupName} does not exist in ${where}: deploy again, or delete the service.`, targetDetail: `no container group · ${where}` };
     }
-    const targetDetail = `${groupSummary(group)} · ${where}`;
+    // What the group runs is the generation its image was pushed as: an update whose command was interrupted after
+    // the PUT is known to have landed (the manager then takes its record).
+    const generation = generationOfImage(group.containers[0]?.image, record.name);
+    const known = { targetDetail: `${groupSummary(group)} · ${where}`, ...(generation !== undefined ? { servingGeneration: generation } : {}) };
     const ps = group.provisioningState ?? '';
-    if (ps === 'Failed') return { state: 'Failed', detail: t.failure?.reason ?? 'Azure reports provisioning state Failed', targetDetail };
-    if (group.instanceView?.state === 'Stopped') return { state: 'Stopped', detail: `The container group is stopped: start it again with 'modelport service start ${record.name}'.`, targetDetail };
-    if (ps !== 'Succeeded') return { state: 'Transitioning', detail: `provisioning ${ps}`, targetDetail };
+    if (ps === 'Failed') return { state: 'Failed', detail: t.failure?.reason ?? 'Azure reports provisioning state Failed', ...known };
+    if (group.instanceView?.state === 'Stopped') return { state: 'Stopped', detail: `The container group is stopped: start it again with 'modelport service start ${record.name}'.`, ...known };
+    if (ps !== 'Succeeded') return { state: 'Transitioning', detail: `provisioning ${ps}`, ...known };
     const loop = crashLoop(group);
-    if (loop) return { state: 'Unhealthy', detail: loop, targetDetail };
+    if (loop) return { state: 'Unhealthy', detail: loop, ...known };
     const fqdn = group.ipAddress?.fqdn ?? t.fqdn;
-    if (!fqdn) return { state: 'Unhealthy', detail: 'no public address', targetDetail };
+    if (!fqdn) return { state: 'Unhealthy', detail: 'no public address', ...known };
     return (await answersHealthy(aciUris(fqdn).healthUri))
-      ? { state: 'Healthy', detail: undefined, targetDetail }
-      : { state: 'Unhealthy', detail: `${aciUris(fqdn).healthUri} does not answer Healthy`, targetDetail };
+      ? { state: 'Healthy', detail: undefined, ...known }
+      : { state: 'Unhealthy', detail: `${aciUris(fqdn).healthUri} does not answer Healthy`, ...known };
   }
 
   async isRunning(record: ServiceRecord): Promise<boolean> {

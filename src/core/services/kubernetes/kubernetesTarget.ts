@@ -21,7 +21,7 @@ import { applyObject, deleteObject, kserveKind, objectsWithLabels, ownedKinds } 
 import { connect, loadKubeModule, type KubeConnection, type KubeModule } from './kubeClient';
 import { isNotFound, kubeCall, KubernetesError } from './kubeErrors';
 import { kubernetesSettings } from './kubernetesSettings';
-import { autoscalerManifest, deploymentManifest, fieldManager, labelSelector, pullSecretManifest, registryCredentials, secretManifest, workloadManifests } from './manifests';
+import { autoscalerManifest, deploymentManifest, fieldManager, labelKeys, labelSelector, pullSecretManifest, registryCredentials, secretManifest, workloadManifests } from './manifests';
 import { podLogs } from './podLogs';
 import { waitForRollout } from './rollout';
 import { replicaCounts, rolloutStatus } from './rolloutStatus';
@@ -218,11 +218,15 @@ export class KubernetesTarget implements DeploymentTarget<'kubernetes'> {
       const replicas = replicaCounts(deployment);
       const where = `${conn.context} · ${settings.namespace}`;
       const counts = `${replicas.ready}/${replicas.desired} ready`;
+      // The generation the pod template carries: once its rollout is done, that is what serves (an update whose
+      // command was interrupted after the apply is known to have landed).
+      const version = Number(deployment.spec?.template.metadata?.labels?.[labelKeys.version]);
+      const known = { replicas, ...(Number.isInteger(version) && version > 0 ? { servingGeneration: version } : {}) };
       if (rollout.phase === 'failed') return { state: 'Failed', detail: `${rollout.message} (${counts}, ${where})`, replicas };
       if (rollout.phase === 'waiting') return { state: 'Transitioning', detail: `${rollout.message} (${counts}, ${where})`, replicas };
-      if (replicas.desired > 0 && replicas.ready === 0) return { state: 'Unhealthy', detail: `no replica is ready (${counts}, ${where})`, replicas };
-      if (replicas.desired === 0) return { state: 'Stopped', detail: `scaled to 0 replicas (${where}); 'modelport service start ${record.name}' scales it back`, replicas };
-      return { state: 'Healthy', detail: `${counts} · ${where}`, replicas };
+      if (replicas.desired > 0 && replicas.ready === 0) return { state: 'Unhealthy', detail: `no replica is ready (${counts}, ${where})`, ...known };
+      if (replicas.desired === 0) return { state: 'Stopped', detail: `scaled to 0 replicas (${where}); 'modelport service start ${record.name}' scales it back`, ...known };
+      return { state: 'Healthy', detail: `${counts} · ${where}`, ...known };
     } catch (err) {
       if (isNotFound(err)) return { state: 'Stopped', detail: `Deployment ${settings.namespace}/${record.name} is not on the cluster (context ${settings.context})` };
       return { state: 'Unknown', detail: errorMessage(err) };

@@ -7,6 +7,7 @@ import { ConfigError, ConflictError } from '../../../../../src/core/errors';
 import { AzureError, translateAzureError } from '../../../../../src/core/services/aci/aciErrors';
 import { aciSettings } from '../../../../../src/core/services/aci/aciSettings';
 import { isMicrosoftAuthority, resourceManagerEndpoint, resourceManagerScope } from '../../../../../src/core/services/aci/azureAccess';
+import { generationOfImage } from '../../../../../src/core/services/aci/aciImage';
 import { crashLoop } from '../../../../../src/core/services/aci/groupProgress';
 import { newLines, splitLog } from '../../../../../src/core/services/aci/logLines';
 import { isAzureContainerRegistry, registryBaseUrl } from '../../../../../src/core/services/aci/registryAccess';
@@ -111,4 +112,14 @@ test('MODELPORT_RUN_AS takes an unprivileged UID:GID only', () => {
   assert.equal(parseRunAs(undefined), undefined);
   assert.throws(() => parseRunAs('0:0'), /unprivileged/);
   assert.throws(() => parseRunAs('modelport'), /UID:GID/);
+});
+
+test('the generation a group runs, read from its image reference; another service\'s or a foreign image is none', () => {
+  assert.equal(generationOfImage('myreg.azurecr.io/modelport/svc:12', 'svc'), 12);
+  assert.equal(generationOfImage('127.0.0.1:5000/modelport/svc:3', 'svc'), 3);
+  assert.equal(generationOfImage('myreg.azurecr.io/modelport/other:3', 'svc'), undefined);
+  assert.equal(generationOfImage('myreg.azurecr.io/team/svc:3', 'svc'), undefined);
+  assert.equal(generationOfImage('myreg.azurecr.io/modelport/svc:latest', 'svc'), undefined);
+  assert.equal(generationOfImage('myreg.azurecr.io/modelport/svc@sha256:abc', 'svc'), undefined);
+  assert.equal(generationOfImage(undefined, 'svc'), undefined);
 });
