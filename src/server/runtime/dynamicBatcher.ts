@@ -254,7 +254,6 @@ export class DynamicBatcher {
 }
 
 /** The first dimension shared by every input, or undefined when they disagree (such a request runs alone). */
-/** The first dimension all feeds share, or undefined when they do not share one. */
 export function rowsOf(feeds: Feeds): number | undefined {
   let rows: number | undefined;
   for (const v of Object.values(feeds)) {
