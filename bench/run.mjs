@@ -218,7 +218,7 @@ async function metricsOf(url) {
         const count = Number(/modelport_batch_size_count\{[^}]*\} (\S+)/.exec(text)?.[1] ?? 0);
         resolve({ runs: count, rows: sum });
       });
-    });
+    }).on('error', () => resolve({ runs: NaN, rows: NaN }));
   });
 }
 

@@ -171,14 +171,19 @@ describe('aci target against the Azure contract doubles', { skip }, () => {
   test('an update whose command was killed after the PUT: the next show takes its record, as the group runs its image', async () => {
     // The state a kill -9 leaves between the group's PUT and the record's write: the record one generation
     // behind, the update pending under a process that is gone, the group running the new image.
+    // The pending record was written before the push, so it still names the image before it.
     const store = new ServiceStore(ws);
     const current = await store.readRecord(svc);
     assert.equal(current.generation, 2);
-    await store.writeRecord({ ...current, generation: 1, models: ['fashion:1'] });
-    await store.writePending({ writerPid: 2 ** 22 + 12345 /* above Linux's largest pid: no process has it */, startedTime: new Date().toISOString(), record: current });
+    const image = current.target.kind === 'aci' ? (current.target.imageReference ?? '') : '';
+    assert.ok(image.endsWith(`/modelport/${svc}:2`), JSON.stringify(current.target));
+    const before = { ...current, target: { ...current.target, imageReference: image.replace(/:2$/, ':1') } };
+    await store.writeRecord({ ...before, generation: 1, models: ['fashion:1'] });
+    await store.writePending({ writerPid: 2 ** 22 + 12345 /* above Linux's largest pid: no process has it */, startedTime: new Date().toISOString(), record: before });
     const shown = JSON.parse((await cli(['service', 'show', svc, '--json'])).stdout) as { state: string; generation: number; models: string[] };
     assert.deepEqual([shown.state, shown.generation, shown.models], ['Healthy', 2, ['fashion:2']]);
     assert.equal(await store.readPending(svc), undefined, 'the pending update is settled');
+    assert.deepEqual(await store.readRecord(svc), current, 'the record names the image that serves');
   });
 
   test('stop keeps the container group (Stopped, the start command named); start brings it back Healthy at the same address', async () => {

@@ -292,16 +292,35 @@ describe('kubernetes target against the kube-apiserver double', { skip }, () => 
     assert.ok(scoringUri, 'the deploy test ran');
     // The state a kill -9 leaves between the apply and the record's write: the record one generation behind, the
     // update pending under a process that is gone, the Deployment rolled out with the new template.
+    // The pending record was written before the push, so it still names the image before it.
     const store = new ServiceStore(ws);
     const current = await store.readRecord(name);
     assert.equal(current.generation, 3);
-    await store.writeRecord({ ...current, generation: 2 });
-    await store.writePending({ writerPid: 2 ** 22 + 12345 /* above Linux's largest pid: no process has it */, startedTime: new Date().toISOString(), record: current });
+    // (An unchanged image keeps its tag from generation to generation: here the one the template runs.)
+    const image = current.target.kind === 'kubernetes' ? (current.target.imageReference ?? '') : '';
+    assert.match(image, /\/modelport\/k8s-fashion-[0-9a-f]+:\d+$/);
+    const before = { ...current, target: { ...current.target, imageReference: `${image}-before-the-push` } };
+    await store.writeRecord({ ...before, generation: 2 });
+    await store.writePending({ writerPid: 2 ** 22 + 12345 /* above Linux's largest pid: no process has it */, startedTime: new Date().toISOString(), record: before });
     const shown = await run(process.execPath, [cliPath, 'service', 'show', name, '--workspace', ws, '--json'], env);
     assert.equal(shown.code, 0, shown.stderr);
     const status = JSON.parse(shown.stdout) as { state: string; generation: number };
     assert.deepEqual([status.state, status.generation], ['Healthy', 3]);
     assert.equal(await store.readPending(name), undefined, 'the pending update is settled');
+    assert.deepEqual(await store.readRecord(name), current, 'the record names the image that serves');
+  });
+
+  test('scaling a stopped service to an autoscaler starts it at the minimum (an autoscaler leaves a Deployment at 0 alone)', async () => {
+    assert.ok(scoringUri, 'the deploy test ran');
+    const stopped = await run(process.execPath, [cliPath, 'service', 'stop', name, '--workspace', ws, '--json'], env);
+    assert.equal(stopped.code, 0, stopped.stderr);
+    assert.equal((JSON.parse(stopped.stdout) as { state: string }).state, 'Stopped');
+    const scaled = await run(process.execPath, [cliPath, 'service', 'scale', name, '--min', '2', '--max', '4', '--workspace', ws, '--json'], env);
+    assert.equal(scaled.code, 0, scaled.stderr);
+    assert.match(scaled.stderr, /from 0 to 2 replica\(s\), the autoscaler's minimum/);
+    const status = JSON.parse(scaled.stdout) as { state: string; replicas: { ready: number; desired: number } };
+    assert.deepEqual([status.state, status.replicas], ['Healthy', { ready: 2, desired: 2 }]);
+    assert.equal((await score(scoringUri, key)).status, 200);
   });
 
   test('export-manifests writes the objects (secrets apart, owner-only); delete leaves nothing labelled; the export applies with kubectl --dry-run=server', async () => {

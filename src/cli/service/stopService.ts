@@ -12,7 +12,7 @@ import { progressTo } from './progressLines';
 function usageOf(verb: 'stop' | 'start'): string {
   const what =
     verb === 'stop'
-      ? 'Stops the service where it runs (in-flight requests finish first) and keeps its record, keys and log:\n`modelport service start NAME` brings it back on the same scoring URI. ACI stops the container group and\nkeeps it; Kubernetes scales the Deployment to 0 replicas and keeps it with its Service (a KServe\nInferenceService is deleted, and applied again by start).'
+      ? 'Stops the service where it runs (in-flight requests finish first) and keeps its record, keys and log:\n`modelport service start NAME` brings it back on the same scoring URI. ACI stops the container group and\nkeeps it; Kubernetes scales the Deployment to 0 replicas and keeps it with its Service (a KServe\nInferenceService is deleted, and applied again by start). An update or a scale starts it again.'
       : 'Starts a stopped service again as its record describes it: same scoring URI, keys and models.';
   return `Usage: modelport service ${verb} NAME [options]
 

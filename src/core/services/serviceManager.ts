@@ -44,6 +44,11 @@ interface CommonSettings {
   workers: ServiceRecord['workers'];
 }
 
+/** The target settings with the image that serves, for a target that records one (the record was written before its push). */
+function withServingImage(target: ServiceRecord['target'], image: string | undefined): ServiceRecord['target'] {
+  return image !== undefined && (target.kind === 'aci' || target.kind === 'kubernetes') ? { ...target, imageReference: image } : target;
+}
+
 /** An update still pending after this long was abandoned, whatever its pid says. */
 const abandonedAfterMs = 60 * 60 * 1000;
 
@@ -312,7 +317,10 @@ export class ServiceManager implements ServiceLifecycle {
     let repaired = record;
     // Transitioning: the target is still moving (a host finishing an update its CLI no longer waits for).
     if (pending && abandoned && status.state !== 'Transitioning') {
-      if (status.servingGeneration === pending.record.generation) repaired = { ...pending.record, scoringUri: pending.record.scoringUri || record.scoringUri, swaggerUri: pending.record.swaggerUri || record.swaggerUri };
+      if (status.servingGeneration === pending.record.generation) {
+        const target = withServingImage(pending.record.target, status.servingImage);
+        repaired = { ...pending.record, target, scoringUri: pending.record.scoringUri || record.scoringUri, swaggerUri: pending.record.swaggerUri || record.swaggerUri };
+      }
       await this.store.removePending(record.name, pending.record.generation);
     }
     if (repaired.scoringUri === '' && status.endpoint && status.state === 'Healthy') {

@@ -20,6 +20,11 @@ export interface TargetStatus {
   replicas?: { ready: number; desired: number };
   /** The record generation that is serving, when the target can tell: lets a later command finish an interrupted update. */
   servingGeneration?: number;
+  /**
+   * The image reference that serves (targets that push one): an interrupted update's record was written before its
+   * push, with the image before it, so the record it becomes takes this one.
+   */
+  servingImage?: string;
   /** Where the running service answers, when the target can tell: lets a later command finish an interrupted deploy. */
   endpoint?: StartedService;
 }

@@ -90,13 +90,24 @@ export class DynamicBatcher {
   }
 
   /**
-   * At most `rows` rows gathered per batch from now on (undefined: maxBatchSize again). A request is never split:
-   * one with more rows still runs whole, alone. A model on the main thread uses this to bound how long one run
-   * holds the event loop.
+   * At most `rows` rows per run from now on (undefined: maxBatchSize again): a batch gathers no more, and a request
+   * with more runs in chunks of that size, as one larger than a batch always does. A model on the main thread uses
+   * this to bound how long one run holds the event loop.
    */
   limitRows(rows: number | undefined): void {
     this.rowLimit = Math.max(1, Math.min(this.options.maxBatchSize, rows ?? this.options.maxBatchSize));
     this.pump();
+    // A group that was full under the old limit got no timer; under a higher one it may now wait for company, and
+    // must not wait longer than maxDelayMs for it.
+    for (const g of this.groups.values()) this.arm(g);
+  }
+
+  private arm(g: Group): void {
+    if (g.timer || g.items.length === 0 || this.options.maxDelayMs <= 0) return;
+    g.timer = setTimeout(() => {
+      g.timer = undefined;
+      this.pump(g);
+    }, this.options.maxDelayMs);
   }
 
   /** The runner changed (a model moved to worker threads): more batches may run at once from now on. */
@@ -111,7 +122,7 @@ export class DynamicBatcher {
 
   run(feeds: Feeds, outputNames: readonly string[] | undefined, now = false): Promise<Feeds> {
     const rows = rowsOf(feeds);
-    if (!this.disabled && rows !== undefined && rows > this.options.maxBatchSize && this.options.maxBatchSize > 1) return this.inChunks(feeds, rows, outputNames);
+    if (!this.disabled && rows !== undefined && rows > this.rowLimit && this.options.maxBatchSize > 1) return this.inChunks(feeds, rows, outputNames);
     // A full batch still takes its turn in the queue, so the runner's capacity holds for every run.
     if (this.disabled || rows === undefined || rows === 0) {
       // Nothing to gain from company: run it as it is, but still count it so /metrics shows every run.
@@ -132,12 +143,8 @@ export class DynamicBatcher {
         this.pump(group);
       } else if (group.rows >= this.rowLimit || this.options.maxDelayMs <= 0) {
         this.pump();
-      } else if (!group.timer) {
-        const g = group;
-        g.timer = setTimeout(() => {
-          g.timer = undefined;
-          this.pump(g);
-        }, this.options.maxDelayMs);
+      } else {
+        this.arm(group);
       }
     });
   }
@@ -148,7 +155,8 @@ export class DynamicBatcher {
    * it, so a large request cannot starve small ones.
    */
   private async inChunks(feeds: Feeds, rows: number, outputNames: readonly string[] | undefined): Promise<Feeds> {
-    const size = this.options.maxBatchSize;
+    // The row limit as the request arrives: a batch's size, or less while runs must stay short (limitRows).
+    const size = this.rowLimit;
     const parts: Feeds[] = [];
     for (let start = 0; start < rows; start += size) {
       const count = Math.min(size, rows - start);

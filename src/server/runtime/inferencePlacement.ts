@@ -33,7 +33,8 @@ export class LoopHoldWatch {
    * undefined until a run has been measured.
    */
   rowLimit(ms: number, rows: number | undefined): number | undefined {
-    if (rows !== undefined && rows > 0) {
+    // A run measured at 0 ms (one that failed before it began) says nothing of a row's cost.
+    if (rows !== undefined && rows > 0 && ms > 0) {
       this.perRow.push(ms / rows);
       if (this.perRow.length > windowSize) this.perRow.shift();
     }

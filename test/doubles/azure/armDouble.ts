@@ -533,7 +533,7 @@ export class ArmDouble {
     // group goes, retried while the engine still lists one (a removal racing a start can fail).
     while (g.work.size > 0) await Promise.allSettled([...g.work]);
     for (let tries = 0; tries < 5; tries++) {
-      const ids = (await docker(['ps', '-a', '-q', '--filter', `label=${doubleLabel}.group=${this.groupKey(g)}`])).stdout.split('\n').filter(Boolean);
+      const ids = (await docker(['ps', '-a', '-q', '--filter', `label=${doubleLabel}=${this.id}`, '--filter', `label=${doubleLabel}.group=${this.groupKey(g)}`])).stdout.split('\n').filter(Boolean);
       if (ids.length === 0) break;
       await docker(['rm', '-f', ...ids]);
     }

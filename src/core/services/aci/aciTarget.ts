@@ -245,10 +245,13 @@ export class AciTarget implements DeploymentTarget<'aci'> {
     }
     // What the group runs is the generation its image was pushed as: an update whose command was interrupted after
     // the PUT is known to have landed (the manager then takes its record).
-    const generation = generationOfImage(group.containers[0]?.image, record.name);
-    const known = { targetDetail: `${groupSummary(group)} · ${where}`, ...(generation !== undefined ? { servingGeneration: generation } : {}) };
+    const image = group.containers[0]?.image;
+    const generation = generationOfImage(image, record.name);
+    const targetDetail = `${groupSummary(group)} · ${where}`;
+    const known = { targetDetail, ...(generation !== undefined && image ? { servingGeneration: generation, servingImage: image } : {}) };
     const ps = group.provisioningState ?? '';
-    if (ps === 'Failed') return { state: 'Failed', detail: t.failure?.reason ?? 'Azure reports provisioning state Failed', ...known };
+    // A group that failed to provision never served its image.
+    if (ps === 'Failed') return { state: 'Failed', detail: t.failure?.reason ?? 'Azure reports provisioning state Failed', targetDetail };
     if (group.instanceView?.state === 'Stopped') return { state: 'Stopped', detail: `The container group is stopped: start it again with 'modelport service start ${record.name}'.`, ...known };
     if (ps !== 'Succeeded') return { state: 'Transitioning', detail: `provisioning ${ps}`, ...known };
     const loop = crashLoop(group);

@@ -163,6 +163,7 @@ export class KubernetesTarget implements DeploymentTarget<'kubernetes'> {
     const withImage: ServiceRecord = { ...record, target: { ...base, context: conn.context, imageReference } };
     options.onProgress?.(`Deploying to context '${conn.context}' (${conn.server}), namespace '${base.namespace}'`);
     await this.applyAll(conn, withImage, keys, options);
+    await this.wakeAutoscaled(conn, withImage, options);
     if (base.flavour === 'kserve') {
       options.onProgress?.('Applied a KServe InferenceService: KServe reports its readiness and URL (kubectl get inferenceservice).');
       return { scoringUri: '', swaggerUri: '', target: withImage.target };
@@ -221,7 +222,8 @@ export class KubernetesTarget implements DeploymentTarget<'kubernetes'> {
       // The generation the pod template carries: once its rollout is done, that is what serves (an update whose
       // command was interrupted after the apply is known to have landed).
       const version = Number(deployment.spec?.template.metadata?.labels?.[labelKeys.version]);
-      const known = { replicas, ...(Number.isInteger(version) && version > 0 ? { servingGeneration: version } : {}) };
+      const image = deployment.spec?.template.spec?.containers[0]?.image;
+      const known = { replicas, ...(Number.isInteger(version) && version > 0 && image ? { servingGeneration: version, servingImage: image } : {}) };
       if (rollout.phase === 'failed') return { state: 'Failed', detail: `${rollout.message} (${counts}, ${where})`, replicas };
       if (rollout.phase === 'waiting') return { state: 'Transitioning', detail: `${rollout.message} (${counts}, ${where})`, replicas };
       if (replicas.desired > 0 && replicas.ready === 0) return { state: 'Unhealthy', detail: `no replica is ready (${counts}, ${where})`, ...known };
@@ -278,6 +280,7 @@ export class KubernetesTarget implements DeploymentTarget<'kubernetes'> {
       });
     }
     options.onProgress?.(next.replicas !== undefined ? `Scaling Deployment ${record.name} to ${next.replicas} replicas` : `Autoscaling Deployment ${record.name} between ${next.autoscaler?.minReplicas} and ${next.autoscaler?.maxReplicas} replicas`);
+    await this.wakeAutoscaled(conn, scaled, options);
     await waitForRollout(conn, { name: record.name, namespace: settings.namespace, generation: record.generation, progressDeadlineSeconds: settings.progressDeadlineSeconds }, options);
     return next;
   }
@@ -350,6 +353,19 @@ export class KubernetesTarget implements DeploymentTarget<'kubernetes'> {
       swaggerUri: `${address.base}/swagger.json`,
       target: { ...settings, ...(address.portForwardCommand ? { portForwardCommand: address.portForwardCommand } : {}) },
     };
+  }
+
+  /**
+   * An update, a key roll or a scale of a stopped service starts it, as on ACI. A fixed replica count does so in the
+   * apply; an autoscaler does not scale a Deployment up from 0, so it is set to the autoscaler's minimum here.
+   */
+  private async wakeAutoscaled(conn: KubeConnection, record: ServiceRecord, options: LifecycleOptions): Promise<void> {
+    const settings = settingsOf(record);
+    if (settings.flavour !== 'deployment' || !settings.autoscaler) return;
+    const deployment = await conn.apps.readNamespacedDeployment({ name: record.name, namespace: settings.namespace }).catch(() => undefined);
+    if (deployment?.spec?.replicas !== 0) return;
+    await this.setReplicas(conn, record, settings.autoscaler.minReplicas);
+    options.onProgress?.(`Scaled Deployment ${settings.namespace}/${record.name} from 0 to ${settings.autoscaler.minReplicas} replica(s), the autoscaler's minimum`);
   }
 
   /** Through the Deployment's scale subresource, as `kubectl scale` does: the template, so the pods' generation, stays. */

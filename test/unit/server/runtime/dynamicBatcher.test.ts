@@ -120,7 +120,7 @@ test('observer sees rows per run and one queue wait per batched request', async 
   assert.equal(waits, 4);
 });
 
-test('a row limit below maxBatchSize bounds what a batch gathers (a request is still never split); lifting it restores full batches', async () => {
+test('a row limit below maxBatchSize bounds every run: batches gather no more, a larger request runs in chunks; lifting it restores full batches', async () => {
   const model = doubler();
   let release: () => void = () => undefined;
   const gate = new Promise<void>((r) => (release = r));
@@ -132,7 +132,7 @@ test('a row limit below maxBatchSize bounds what a batch gathers (a request is s
   const big = b.run(rows([[6], [7], [8]]), undefined);
   release();
   const out = await Promise.all([first, ...queued, big]);
-  assert.deepEqual(model.runs, [1, 2, 2, 1, 3], 'batches of at most 2 rows; the 3-row request whole, alone');
+  assert.deepEqual(model.runs, [1, 2, 2, 1, 2, 1], 'batches of at most 2 rows; the 3-row request in chunks of 2 and 1');
   assert.deepEqual(out.map(plain), [[0], [2], [4], [6], [8], [10], [12, 14, 16]]);
 
   model.runs.length = 0;
@@ -146,6 +146,22 @@ test('a row limit below maxBatchSize bounds what a batch gathers (a request is s
   release2();
   await Promise.all([head, ...rest]);
   assert.deepEqual(model.runs, [1, 4], 'with the limit lifted, the queue forms one batch again');
+});
+
+test('a group that was full under a lower row limit still runs within maxDelayMs once the limit is raised', async () => {
+  const model = doubler();
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((r) => (release = r));
+  const b = new DynamicBatcher(async (f) => (model.runs.length === 0 ? (await gate, model.run(f)) : model.run(f)), { maxBatchSize: 8, maxDelayMs: 20 }, 1, quiet);
+  b.limitRows(1);
+  const first = b.run(rows([[1]]), undefined); // full at once under a limit of 1: it runs, and holds the runner
+  const second = b.run(rows([[2]]), undefined); // full too, but the runner is busy: queued with no timer
+  b.limitRows(4); // now it waits for company, at most maxDelayMs
+  release();
+  await first;
+  const out = await Promise.race([second, new Promise<'stranded'>((r) => setTimeout(() => r('stranded'), 5_000).unref())]);
+  assert.notEqual(out, 'stranded', 'the queued request ran');
+  assert.deepEqual(model.runs, [1, 1]);
 });
 
 test('a request larger than a batch runs in batch-sized chunks, and a small request is answered before it', async () => {

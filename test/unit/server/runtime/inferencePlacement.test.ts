@@ -60,6 +60,10 @@ test('on the main thread a batch gathers the rows that hold the loop about twice
   assert.equal(cheap.rowLimit(0.5, 32), 512, 'a cheap model is not held back (the batcher caps at its maximum)');
   // One run slowed by the machine does not shrink the batches: the cheapest of the last five counts.
   assert.equal(cheap.rowLimit(40, 4), 512);
+  // A run measured at 0 ms (it failed before it began) says nothing: it does not lift the bound.
+  const heavy = new LoopHoldWatch(4);
+  heavy.rowLimit(20, 1);
+  assert.equal(heavy.rowLimit(0, 8), 1);
 });
 
 test('the hold measured is the synchronous run, not the time the promise takes', async () => {
