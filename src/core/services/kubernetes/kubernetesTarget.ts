@@ -168,13 +168,19 @@ export class KubernetesTarget implements DeploymentTarget<'kubernetes'> {
       options.onProgress?.('Applied a KServe InferenceService: KServe reports its readiness and URL (kubectl get inferenceservice).');
       return { scoringUri: '', swaggerUri: '', target: withImage.target };
     }
-    await waitForRollout(conn, { name: record.name, namespace: base.namespace, generation: record.generation, progressDeadlineSeconds: base.progressDeadlineSeconds }, options);
-    const address = await this.waitForAddress(conn, withImage, options);
+    return this.servingAt(conn, withImage, options);
+  }
+
+  /** Once the Deployment's rollout is done and its Service has an address: where the service answers. */
+  private async servingAt(conn: KubeConnection, record: ServiceRecord, options: LifecycleOptions): Promise<StartedService> {
+    const settings = settingsOf(record);
+    await waitForRollout(conn, { name: record.name, namespace: settings.namespace, generation: record.generation, progressDeadlineSeconds: settings.progressDeadlineSeconds }, options);
+    const address = await this.waitForAddress(conn, record, options);
     if (address.portForwardCommand) options.onProgress?.(`ClusterIP: reach it from this machine with: ${address.portForwardCommand}`);
     return {
       scoringUri: `${address.base}/score`,
       swaggerUri: `${address.base}/swagger.json`,
-      target: { ...withImage.target, ...(address.portForwardCommand ? { portForwardCommand: address.portForwardCommand } : {}) } as Settings,
+      target: { ...settings, ...(address.portForwardCommand ? { portForwardCommand: address.portForwardCommand } : {}) },
     };
   }
 
@@ -346,13 +352,7 @@ export class KubernetesTarget implements DeploymentTarget<'kubernetes'> {
     const replicas = settings.replicas ?? settings.autoscaler?.minReplicas ?? 1;
     await this.setReplicas(conn, record, replicas);
     options.onProgress?.(`Scaled Deployment ${settings.namespace}/${record.name} to ${replicas} replica(s)`);
-    await waitForRollout(conn, { name: record.name, namespace: settings.namespace, generation: record.generation, progressDeadlineSeconds: settings.progressDeadlineSeconds }, options);
-    const address = await this.waitForAddress(conn, record, options);
-    return {
-      scoringUri: `${address.base}/score`,
-      swaggerUri: `${address.base}/swagger.json`,
-      target: { ...settings, ...(address.portForwardCommand ? { portForwardCommand: address.portForwardCommand } : {}) },
-    };
+    return this.servingAt(conn, record, options);
   }
 
   /**
