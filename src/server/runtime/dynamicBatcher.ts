@@ -95,7 +95,10 @@ export class DynamicBatcher {
    * this to bound how long one run holds the event loop.
    */
   limitRows(rows: number | undefined): void {
-    this.rowLimit = Math.max(1, Math.min(this.options.maxBatchSize, rows ?? this.options.maxBatchSize));
+    const limit = Math.max(1, Math.min(this.options.maxBatchSize, rows ?? this.options.maxBatchSize));
+    // Told after every main-thread run: most of the time nothing changes, and nothing is to be done.
+    if (limit === this.rowLimit) return;
+    this.rowLimit = limit;
     this.pump();
     // A group that was full under the old limit got no timer; under a higher one it may now wait for company, and
     // must not wait longer than maxDelayMs for it.
