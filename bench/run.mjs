@@ -118,6 +118,11 @@ function get(url) {
   });
 }
 
+/** How long a warm-up of `ms` lasts: wrk's is a run of its own, of whole seconds. */
+function warmupWallMs(ms) {
+  return loadgen === 'wrk' ? Math.max(1, Math.round(ms / 1000)) * 1000 : ms;
+}
+
 /**
  * Probes a health route every 25 ms while `work` runs; returns the work's result and the probes' p99/max over the
  * measured load, and the worst probe of the warm-up (`warmMs`: the load's own warm-up) apart.
@@ -126,8 +131,8 @@ async function withProbe(url, work, warmMs = warmupMs) {
   const samples = [];
   const warmSamples = [];
   let done = false;
-  // The measured load starts after the warm-up: wrk's is a run of its own, of whole seconds.
-  const measuredFrom = performance.now() + (loadgen === 'wrk' ? Math.max(1, Math.round(warmMs / 1000)) * 1000 + 100 : warmMs);
+  // The measured load starts after the warm-up (and wrk's second run a little after its first ends).
+  const measuredFrom = performance.now() + warmupWallMs(warmMs) + (loadgen === 'wrk' ? 100 : 0);
   const probing = (async () => {
     while (!done) {
       const r = await get(url);
@@ -669,7 +674,7 @@ async function benchOcr(cli) {
     for (const cfg of configs) {
       const server = await serveModelport(cli, `${k.model}=${k.dir}`, cfg.args);
       // rows/run over the measured load: the counters read as the warm-up ends (wrk's measured run starts then).
-      const before = new Promise((r) => setTimeout(() => r(metricsOf(server.url)), (loadgen === 'wrk' ? Math.max(1, Math.round(ocrWarmupMs / 1000)) * 1000 : ocrWarmupMs) + 50));
+      const before = new Promise((r) => setTimeout(() => r(metricsOf(server.url)), warmupWallMs(ocrWarmupMs) + 50));
       const r = await withProbe(`${server.url}/`, load({ url: server.url + k.path, headers: k.headers, bodies: k.bodies, concurrency: k.c, warmupMs: ocrWarmupMs, durationMs: ocrDurationMs }), ocrWarmupMs);
       const after = await metricsOf(server.url);
       await stop(server.child);
