@@ -22,6 +22,14 @@ function log(line: string): void {
 const restartDelaysMs = [1000, 2000, 5000, 10_000, 30_000];
 
 export async function runServiceHost(serviceDir: string, instances: InstanceFactories): Promise<number> {
+  // Listen for SIGHUP before host.json names this pid: a command that finds the host by that file may signal it
+  // while it still starts, and SIGHUP's default action would end it. A signal that early is taken up once the
+  // first instance serves.
+  let updateSignalledEarly = false;
+  let onUpdateSignal = (): void => {
+    updateSignalledEarly = true;
+  };
+  process.on('SIGHUP', () => onUpdateSignal());
   const name = basename(serviceDir);
   const store = new ServiceStore(dirname(dirname(serviceDir)));
   let proxy: ServiceProxy;
@@ -129,7 +137,11 @@ export async function runServiceHost(serviceDir: string, instances: InstanceFact
   /** Start the new instance, check it, switch traffic to it, then let the old one finish and stop it. */
   const update = async (): Promise<void> => {
     const record = await desired();
-    if (record.generation === state.generation && proxy.current) return;
+    if (record.generation === state.generation && proxy.current) {
+      // It serves already (the host started with it while the command's signal waited): the command waits for this.
+      if ((state.lastUpdate?.generation ?? 0) < record.generation) await report({ lastUpdate: { generation: record.generation, outcome: 'succeeded' } });
+      return;
+    }
     log(`update to generation ${record.generation} requested`);
     await report({ updating: record.generation });
     let next: ScoringInstance;
@@ -186,9 +198,10 @@ export async function runServiceHost(serviceDir: string, instances: InstanceFact
   }
 
   return new Promise<number>((resolveExit) => {
-    process.on('SIGHUP', () => {
+    onUpdateSignal = () => {
       queue = queue.then(update).catch((err: unknown) => log(`update error: ${errorMessage(err)}`));
-    });
+    };
+    if (updateSignalledEarly) onUpdateSignal();
     const stop = (): void => {
       if (stopping) return;
       stopping = true;

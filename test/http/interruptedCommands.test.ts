@@ -2,12 +2,14 @@
 // record describes what serves (or the service says it is not running, and `service update` starts it), exactly
 // one host and one instance run for it, and a failing update never leaves its broken config in the record.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { listModelportProcesses } from '../../src/core/services/host/modelportProcesses';
+import { isProcessAlive } from '../../src/core/fs/processAlive';
+import { listModelportProcesses, serviceDirEnv } from '../../src/core/services/host/modelportProcesses';
 import { ModelRegistry } from '../../src/core/registry/modelRegistry';
 import { ServiceStore } from '../../src/core/services/serviceStore';
 import type { ServiceStatus } from '../../src/core/services/types';
@@ -126,6 +128,53 @@ describe('interrupted deploys and updates', () => {
       assert.deepEqual(status.models, ['fashion:1']);
     });
   }
+
+  test('an update signalled while the host still starts is served once it is up, not fatal to the host', async () => {
+    const name = `int-s-${tag}`;
+    const store = new ServiceStore(ws);
+    const slowInit = resolve('test/fixtures/entry-scripts/slowInit.js');
+    // The deploy is killed once the host listens and loads the instance (init() takes 3 s): host.json names it,
+    // Transitioning.
+    const hostStarting = (): boolean => {
+      const file = store.hostFile(name);
+      const host = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { state?: string; port?: number }) : undefined;
+      return host?.state === 'Transitioning' && (host.port ?? 0) > 0;
+    };
+    await killDuring(['service', 'deploy', name, '--entry-script', slowInit], hostStarting);
+    const starting = await store.readHostState(name);
+    assert.ok(starting?.state === 'Transitioning' && isProcessAlive(starting.pid), 'the deploy was killed while its host started');
+    const update = cli(['service', 'update', name, '--entry-script', resolve('test/fixtures/entry-scripts/echo.js')]);
+    assert.equal(await update.exit, 0, update.output());
+    const status = await consistent(name);
+    assert.equal((await store.readHostState(name))?.pid, starting?.pid, 'the host that was starting serves the update');
+    assert.match(status.entryScript ?? '', /echo\.js$/);
+  });
+
+  test('a host that has not reported yet is Transitioning, not Stopped', async () => {
+    const name = `int-h-${tag}`;
+    const store = new ServiceStore(ws);
+    assert.equal(await cli(['service', 'deploy', name, '--model', 'fashion:1']).exit, 0);
+    assert.equal(await cli(['service', 'stop', name]).exit, 0);
+    const show = async (): Promise<ServiceStatus> => {
+      const run = cli(['service', 'show', name, '--json']);
+      assert.equal(await run.exit, 0, run.output());
+      return JSON.parse(run.output()) as ServiceStatus;
+    };
+    assert.equal((await show()).state, 'Stopped');
+    // What a host just spawned looks like before it writes host.json: `service-host DIR`, with the marker.
+    const dir = store.dir(name);
+    const host = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'service-host', dir], { env: { ...process.env, [serviceDirEnv]: dir }, stdio: 'ignore' });
+    try {
+      await until('the stand-in host runs', async () => ((await listModelportProcesses()).some((p) => p.pid === host.pid) ? true : undefined));
+      const status = await show();
+      assert.equal(status.state, 'Transitioning');
+      assert.match(status.detail ?? '', new RegExp(`pid ${host.pid}\\b.*starting`));
+    } finally {
+      host.kill('SIGKILL');
+    }
+    await until('the stand-in host is gone', async () => (host.exitCode !== null || host.signalCode !== null ? true : undefined));
+    assert.equal((await show()).state, 'Stopped');
+  });
 
   const updatePoints: Record<string, (out: string) => boolean> = {
     'as soon as it starts': () => true,

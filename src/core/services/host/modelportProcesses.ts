@@ -60,6 +60,23 @@ export async function listModelportProcesses(): Promise<ModelportProcess[]> {
   return found.filter((p): p is ModelportProcess => p !== undefined);
 }
 
+/**
+ * The live service host of one service folder, if any. Cheaper than listing every marked process: it reads each
+ * process's command line (the host is started as `service-host DIR`) and the environment of a match only.
+ */
+export async function findServiceHost(serviceDir: string): Promise<ModelportProcess | undefined> {
+  if (!canListProcesses) return undefined;
+  for (const pid of (await readdir('/proc')).filter((n) => /^\d+$/.test(n)).map(Number)) {
+    if (pid === process.pid) continue;
+    const argv: string[] = await readFile(`/proc/${pid}/cmdline`, 'utf8').then((t) => t.split('\0'), () => []);
+    const at = argv.indexOf('service-host');
+    if (at < 0 || argv[at + 1] !== serviceDir) continue;
+    const found = await readModelportProcess(pid);
+    if (found?.role === 'host' && found.serviceDir === serviceDir) return found;
+  }
+  return undefined;
+}
+
 /** Stops a process by pid once it is verified to be the same one (same marker, same start time): TERM, then KILL. */
 export async function stopModelportProcess(p: ModelportProcess, graceMs = 10_000): Promise<boolean> {
   const same = async (): Promise<boolean> => {

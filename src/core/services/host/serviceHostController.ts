@@ -11,7 +11,7 @@ import { isProcessAlive } from '../../fs/processAlive';
 import { ConflictError, errorMessage } from '../../errors';
 import { DeploymentFailedError } from '../deploymentFailedError';
 import { followLines, tailLines } from '../logFile';
-import { listModelportProcesses, serviceDirEnv, stopModelportProcess } from './modelportProcesses';
+import { findServiceHost, listModelportProcesses, serviceDirEnv, stopModelportProcess } from './modelportProcesses';
 import type { ServiceRecord } from '../serviceRecord';
 import type { HostState, ServiceStore } from '../serviceStore';
 import type { StartedService, TargetRequest, TargetStatus } from '../target';
@@ -184,8 +184,13 @@ export class ServiceHostController {
     const host = await this.store.readHostState(record.name).catch((err: unknown) => {
       return { state: 'Failed' as const, detail: errorMessage(err), pid: -1, debugPort: undefined };
     });
+    if (host && !('generation' in host)) return { state: host.state, detail: host.detail };
+    if (!host || !isProcessAlive(host.pid)) {
+      // A host just spawned has not written host.json yet (or the file names the one before it).
+      const starting = await findServiceHost(this.store.dir(record.name));
+      if (starting) return { state: 'Transitioning', detail: `The service host (pid ${starting.pid}) is starting.` };
+    }
     if (!host) return { state: 'Stopped', detail: 'The service has never started.' };
-    if (!('generation' in host)) return { state: host.state, detail: host.detail };
     if (!isProcessAlive(host.pid)) {
       if (host.state === 'Failed') return { state: 'Failed', detail: host.detail };
       if (host.state === 'Stopped') return { state: 'Stopped', detail: `${host.detail ?? 'Stopped.'} Start it again with 'modelport service start ${record.name}'.` };
@@ -217,12 +222,15 @@ export class ServiceHostController {
       while (Date.now() < deadline) {
         const state = await this.store.readHostState(record.name);
         if (state?.lastUpdate && state.lastUpdate.generation >= record.generation) return state.lastUpdate;
-        if (!isProcessAlive(host.pid)) return { generation: record.generation, outcome: 'failed' as const, reason: 'The service host stopped during the update.' };
+        if (!isProcessAlive(host.pid)) return { generation: record.generation, outcome: 'failed' as const };
         await sleep(pollMs, options.signal);
       }
       return { generation: record.generation, outcome: 'failed' as const, reason: `The new instance was not Healthy after ${startTimeoutMs / 1000} s.` };
     });
     if (outcome.outcome !== 'succeeded') {
+      if (!isProcessAlive(host.pid)) {
+        throw new DeploymentFailedError(`Update of '${record.name}' failed: the service host stopped during the update, so nothing serves. Start it with 'modelport service start ${record.name}'.`, await this.logTail(record.name), { service: record.name });
+      }
       throw new DeploymentFailedError(`Update of '${record.name}' failed; the previous version keeps serving. ${outcome.reason ?? ''}`.trim(), await this.logTail(record.name), { service: record.name, previousServing: true });
     }
     options.onProgress?.(`Healthy: generation ${record.generation} is serving at http://127.0.0.1:${host.port}/score`);
