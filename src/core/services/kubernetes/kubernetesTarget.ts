@@ -24,7 +24,7 @@ import { kubernetesSettings } from './kubernetesSettings';
 import { autoscalerManifest, deploymentManifest, fieldManager, labelKeys, labelSelector, pullSecretManifest, registryCredentials, secretManifest, workloadManifests } from './manifests';
 import { podLogs } from './podLogs';
 import { waitForRollout } from './rollout';
-import { replicaCounts, rolloutStatus } from './rolloutStatus';
+import { replicaCounts, rolloutStatus, scaledToZero } from './rolloutStatus';
 import { serviceAddress } from './serviceAddress';
 
 type Settings = TargetSettingsOf<'kubernetes'>;
@@ -230,10 +230,14 @@ export class KubernetesTarget implements DeploymentTarget<'kubernetes'> {
       const version = Number(deployment.spec?.template.metadata?.labels?.[labelKeys.version]);
       const image = deployment.spec?.template.spec?.containers[0]?.image;
       const known = { replicas, ...(Number.isInteger(version) && version > 0 && image ? { servingGeneration: version, servingImage: image } : {}) };
+      const paused = scaledToZero(deployment);
+      if (paused) {
+        const going = paused.terminating > 0 ? `; ${paused.terminating} pod(s) still terminating` : '';
+        return { state: 'Stopped', detail: `scaled to 0 replicas (${where}${going}); 'modelport service start ${record.name}' scales it back`, ...known };
+      }
       if (rollout.phase === 'failed') return { state: 'Failed', detail: `${rollout.message} (${counts}, ${where})`, replicas };
       if (rollout.phase === 'waiting') return { state: 'Transitioning', detail: `${rollout.message} (${counts}, ${where})`, replicas };
       if (replicas.desired > 0 && replicas.ready === 0) return { state: 'Unhealthy', detail: `no replica is ready (${counts}, ${where})`, ...known };
-      if (replicas.desired === 0) return { state: 'Stopped', detail: `scaled to 0 replicas (${where}); 'modelport service start ${record.name}' scales it back`, ...known };
       return { state: 'Healthy', detail: `${counts} · ${where}`, ...known };
     } catch (err) {
       if (isNotFound(err)) return { state: 'Stopped', detail: `Deployment ${settings.namespace}/${record.name} is not on the cluster (context ${settings.context})` };

@@ -37,3 +37,13 @@ export function rolloutStatus(deployment: V1Deployment): RolloutStatus {
 export function replicaCounts(deployment: V1Deployment): { ready: number; desired: number } {
   return { ready: deployment.status?.readyReplicas ?? 0, desired: deployment.spec?.replicas ?? 0 };
 }
+
+/**
+ * A Deployment scaled to 0 is a stopped (paused) service whatever an earlier rollout left in its conditions (a
+ * ProgressDeadlineExceeded stays until the next rollout) and however far its pods are in going away (a `service
+ * stop` interrupted before they were gone): undefined when it is not scaled to 0, else the pods still terminating.
+ */
+export function scaledToZero(deployment: V1Deployment): { terminating: number } | undefined {
+  if (deployment.spec?.replicas !== 0) return undefined;
+  return { terminating: deployment.status?.replicas ?? 0 };
+}

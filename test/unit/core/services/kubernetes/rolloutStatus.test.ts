@@ -1,7 +1,7 @@
 // kubectl rollout status's algorithm, sentence for sentence.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { rolloutStatus } from '../../../../../src/core/services/kubernetes/rolloutStatus';
+import { rolloutStatus, scaledToZero } from '../../../../../src/core/services/kubernetes/rolloutStatus';
 
 const d = (generation: number, spec: number | undefined, status: Record<string, unknown>) => ({ metadata: { name: 'web', generation }, spec: { ...(spec !== undefined ? { replicas: spec } : {}), selector: {}, template: {} }, status });
 
@@ -19,4 +19,13 @@ test('counts updated, old and available replicas in kubectl\'s order', () => {
 test('a Progressing condition with ProgressDeadlineExceeded fails the rollout', () => {
   const s = rolloutStatus(d(2, 2, { observedGeneration: 2, updatedReplicas: 1, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] }));
   assert.deepEqual(s, { phase: 'failed', message: 'deployment "web" exceeded its progress deadline' });
+});
+
+test('a Deployment scaled to 0 is paused, whatever a past rollout left in its conditions or pods still going', () => {
+  const stale = [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }];
+  assert.equal(rolloutStatus(d(3, 0, { observedGeneration: 3, conditions: stale })).phase, 'failed', 'what rollout status alone would say');
+  assert.deepEqual(scaledToZero(d(3, 0, { observedGeneration: 3, conditions: stale })), { terminating: 0 });
+  assert.deepEqual(scaledToZero(d(4, 0, { observedGeneration: 3, replicas: 2 })), { terminating: 2 }, 'an interrupted stop: its pods still go');
+  assert.equal(scaledToZero(d(3, 2, { observedGeneration: 3, replicas: 0 })), undefined);
+  assert.equal(scaledToZero(d(3, undefined, {})), undefined, 'no replicas field means 1');
 });
