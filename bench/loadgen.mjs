@@ -2,7 +2,8 @@
 // A closed-loop HTTP load generator for loopback benchmarks: `concurrency` keep-alive connections, each sending
 // its next request as soon as the previous answer arrived, for `durationMs` after a short warm-up. Run as a child
 // process (`node bench/loadgen.mjs <json spec>`) so it does not share an event loop with the server it measures;
-// prints one JSON line: {requests, errors, rps, p50, p99, mean, warmupRps} (latencies in ms; warmupRps: the 200
+// prints `MEASURING` when the measured load begins (so the parent knows where the warm-up ended on its own clock),
+// then one JSON line: {requests, errors, rps, p50, p99, mean, warmupRps} (latencies in ms; warmupRps: the 200
 // answers per second during the warm-up, what a fresh server gives while it settles).
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { readFileSync } from 'node:fs';
  * spec: {url, method, headers, bodies: [{file}|{text}|{base64}], concurrency, durationMs, warmupMs}
  * Each connection cycles through the bodies, starting at its own offset, so concurrent requests differ.
  */
-export async function runLoad(spec) {
+export async function runLoad(spec, onMeasuring = () => undefined) {
   const target = new URL(spec.url);
   const bodies = spec.bodies.map((b) => (b.file ? readFileSync(b.file) : b.base64 ? Buffer.from(b.base64, 'base64') : Buffer.from(b.text ?? '')));
   const agent = new http.Agent({ keepAlive: true, maxSockets: spec.concurrency });
@@ -60,6 +61,7 @@ export async function runLoad(spec) {
   const workers = Array.from({ length: spec.concurrency }, (_, k) => worker(k));
   await new Promise((r) => setTimeout(r, spec.warmupMs ?? 500));
   measuring = true;
+  onMeasuring();
   const t0 = process.hrtime.bigint();
   await new Promise((r) => setTimeout(r, spec.durationMs));
   measuring = false;
@@ -83,6 +85,6 @@ export async function runLoad(spec) {
 
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
   const spec = JSON.parse(process.argv[2] ?? '{}');
-  const result = await runLoad(spec);
+  const result = await runLoad(spec, () => process.stdout.write('MEASURING\n'));
   process.stdout.write(JSON.stringify(result) + '\n');
 }

@@ -98,13 +98,21 @@ function runNode(script, argv) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-function load(spec) {
-  if (loadgen === 'wrk') return runWrk({ warmupMs, durationMs, ...spec });
+/** Runs the load; `onMeasuring` is called when its measured part begins (after its warm-up). */
+function load(spec, onMeasuring = () => undefined) {
+  if (loadgen === 'wrk') return runWrk({ warmupMs, durationMs, ...spec }, onMeasuring);
   return new Promise((resolve, reject) => {
     const child = track(spawn(process.execPath, [join(root, 'bench/loadgen.mjs'), JSON.stringify({ warmupMs, durationMs, ...spec })], { stdio: ['ignore', 'pipe', 'inherit'] }));
     let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.trim())) : reject(new Error(`loadgen exited ${code}`))));
+    let measuring = false;
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (!measuring && out.startsWith('MEASURING\n')) {
+        measuring = true;
+        onMeasuring();
+      }
+    });
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out.replace(/^MEASURING\n/, '').trim())) : reject(new Error(`loadgen exited ${code}`))));
   });
 }
 
@@ -118,21 +126,17 @@ function get(url) {
   });
 }
 
-/** How long a warm-up of `ms` lasts: wrk's is a run of its own, of whole seconds. */
-function warmupWallMs(ms) {
-  return loadgen === 'wrk' ? Math.max(1, Math.round(ms / 1000)) * 1000 : ms;
-}
-
 /**
- * Probes a health route every 25 ms while `work` runs; returns the work's result and the probes' p99/max over the
- * measured load, and the worst probe of the warm-up (`warmMs`: the load's own warm-up) apart.
+ * Probes a health route every 25 ms while the load `start(onMeasuring)` begins runs; returns the load's result and
+ * the probes' p99/max over the measured load, and the worst probe of the warm-up apart. A probe counts as measured
+ * when it was sent after the load said its measured part began (on this process's clock, not estimated).
  */
-async function withProbe(url, work, warmMs = warmupMs) {
+async function withProbe(url, start) {
   const samples = [];
   const warmSamples = [];
   let done = false;
-  // The measured load starts after the warm-up (and wrk's second run a little after its first ends).
-  const measuredFrom = performance.now() + warmupWallMs(warmMs) + (loadgen === 'wrk' ? 100 : 0);
+  let measuredFrom = Infinity;
+  const work = start(() => (measuredFrom = performance.now()));
   const probing = (async () => {
     while (!done) {
       const r = await get(url);
@@ -257,7 +261,7 @@ async function benchModelport(cli) {
         const server = servers[mode.id][s.model];
         const before = await metricsOf(server.url);
         const spec = { url: server.url + s.path, headers: s.headers, bodies: s.bodies, concurrency: c };
-        const r = c === 32 ? await withProbe(`${server.url}/`, load(spec)) : await load(spec);
+        const r = c === 32 ? await withProbe(`${server.url}/`, (measuring) => load(spec, measuring)) : await load(spec);
         const after = await metricsOf(server.url);
         const runs = after.runs - before.runs;
         rows.push({ who: 'modelport', batching: mode.id, scenario: s.id, concurrency: c, ...r, meanBatch: runs > 0 ? (after.rows - before.rows) / runs : NaN });
@@ -381,7 +385,7 @@ async function benchPeer(peer) {
       for (const c of concurrencies) {
         const server = servers[s.model];
         const spec = { url: server.url + s.path, headers: s.headers, bodies: s.bodies, concurrency: c };
-        const r = c === 32 ? await withProbe(`${server.url}/`, load(spec)) : await load(spec);
+        const r = c === 32 ? await withProbe(`${server.url}/`, (measuring) => load(spec, measuring)) : await load(spec);
         rows.push({ who: 'peer', workers, scenario: s.id, concurrency: c, ...r });
         console.log(`  python peer ${workers} worker${workers > 1 ? 's' : ' '}    ${s.id.padEnd(7)} c=${String(c).padEnd(2)} ${fmt(r.rps, 0).padStart(6)} rps  p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms${r.errors ? `  errors ${r.errors} (${r.firstError})` : ''}`);
       }
@@ -447,7 +451,7 @@ async function benchPythonRuntime(cli, env) {
       for (const who of ['modelport', 'peer']) {
         const server = servers[who];
         const spec = { url: `${server.url}/score`, headers: { 'content-type': 'application/json' }, bodies: sklearnBodies, concurrency: c };
-        const r = c === 32 ? await withProbe(`${server.url}/`, load(spec)) : await load(spec);
+        const r = c === 32 ? await withProbe(`${server.url}/`, (measuring) => load(spec, measuring)) : await load(spec);
         rows.push({ who, workers, concurrency: c, ...r });
         console.log(`  ${who === 'modelport' ? 'modelport python' : 'flask peer      '} ${workers} worker${workers > 1 ? 's' : ' '} c=${String(c).padEnd(2)} ${fmt(r.rps, 0).padStart(6)} rps  p50 ${fmt(r.p50, 2)} ms  p99 ${fmt(r.p99, 2)} ms${r.errors ? `  errors ${r.errors} (${r.firstError})` : ''}`);
       }
@@ -491,8 +495,8 @@ async function benchAim1(cli, peerInfo) {
   const rounds = [];
   for (let i = 0; i < repeat; i++) {
     const spec = (url) => ({ url: `${url}/score`, headers: { 'content-type': 'application/json' }, bodies: jsonBodies, concurrency: 32 });
-    const a = await withProbe(`${mp.url}/`, load(spec(mp.url)));
-    const b = await withProbe(`${py.url}/`, load(spec(py.url)));
+    const a = await withProbe(`${mp.url}/`, (measuring) => load(spec(mp.url), measuring));
+    const b = await withProbe(`${py.url}/`, (measuring) => load(spec(py.url), measuring));
     rounds.push({ modelport: a, peer: b, ratio: a.rps / b.rps });
     console.log(`  aim 1 round ${i + 1}: modelport ${fmt(a.rps, 0)} rps p99 ${fmt(a.p99, 2)} ms, peer ${fmt(b.rps, 0)} rps p99 ${fmt(b.p99, 2)} ms: ${ratio(a.rps / b.rps)}`);
   }
@@ -673,9 +677,13 @@ async function benchOcr(cli) {
   for (const k of cases) {
     for (const cfg of configs) {
       const server = await serveModelport(cli, `${k.model}=${k.dir}`, cfg.args);
-      // rows/run over the measured load: the counters read as the warm-up ends (wrk's measured run starts then).
-      const before = new Promise((r) => setTimeout(() => r(metricsOf(server.url)), warmupWallMs(ocrWarmupMs) + 50));
-      const r = await withProbe(`${server.url}/`, load({ url: server.url + k.path, headers: k.headers, bodies: k.bodies, concurrency: k.c, warmupMs: ocrWarmupMs, durationMs: ocrDurationMs }), ocrWarmupMs);
+      // rows/run over the measured load: the counters read as the load says its measured part begins.
+      let before = Promise.resolve({ runs: NaN, rows: NaN });
+      const spec = { url: server.url + k.path, headers: k.headers, bodies: k.bodies, concurrency: k.c, warmupMs: ocrWarmupMs, durationMs: ocrDurationMs };
+      const r = await withProbe(`${server.url}/`, (measuring) => load(spec, () => {
+        measuring();
+        before = metricsOf(server.url);
+      }));
       const after = await metricsOf(server.url);
       await stop(server.child);
       const from = await before;

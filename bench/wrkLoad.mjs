@@ -60,13 +60,15 @@ function wrk(args) {
   });
 }
 
-export async function runWrk(spec) {
+/** `onMeasuring` is called as the measured run starts (after the warm-up run). */
+export async function runWrk(spec, onMeasuring = () => undefined) {
   const dir = mkdtempSync(join(tmpdir(), 'modelport-wrk-'));
   try {
     const file = join(dir, 'load.lua');
     writeFileSync(file, script(dir, spec));
     const args = (ms) => ['-t1', `-c${spec.concurrency}`, `-d${Math.max(1, Math.round(ms / 1000))}s`, '--timeout', '30s', '-s', file, spec.url];
     const warm = (spec.warmupMs ?? 500) > 0 ? await wrk(args(spec.warmupMs ?? 500)) : undefined;
+    onMeasuring();
     const r = await wrk(args(spec.durationMs));
     const ok = r.requests - r.status;
     return {
