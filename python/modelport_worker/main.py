@@ -155,7 +155,9 @@ def _start_debugger():
 def main():
     # Node owns shutdown: Ctrl-C in a terminal reaches the whole process group, and must not break a run().
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    channel = Channel(os.fdopen(3, "rb", buffering=0), os.fdopen(4, "wb", buffering=0))
+    # Reads are buffered: a frame's lengths, header and body (and often the next frame, which Node sends while
+    # this one runs) come in one system call instead of three. Writes are not: each reply goes out whole at once.
+    channel = Channel(os.fdopen(3, "rb"), os.fdopen(4, "wb", buffering=0))
     script = os.environ.get("MODELPORT_PYTHON_SCRIPT", "")
     _configure_logging()
     _start_debugger()

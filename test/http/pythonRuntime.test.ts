@@ -250,6 +250,29 @@ describe('timeouts inside run()', { skip: skipUnlessPython() }, () => {
   });
 });
 
+describe('the scoring timeout counts from each run\'s own start', { skip: skipUnlessPython() }, () => {
+  let svc: RunningService;
+  before(async () => {
+    svc = await startService({ entryScript: script('timeout.py'), timeoutMs: '1000' }, env());
+  });
+  after(() => svc?.close());
+
+  test('a run that starts while an earlier run\'s alarm is pending is not cut at that alarm', async () => {
+    // The worker keeps one alarm pending across runs (handler.py, _RunTimer): the first run's fires about 400 ms
+    // into the nap, which must go on to its end (700 ms, inside its own 1,000 ms).
+    assert.equal((await post(svc.url, '{"ask": "fine"}')).status, 200);
+    await new Promise((r) => setTimeout(r, 600));
+    const nap = await post(svc.url, '{"ask": "nap", "seconds": 0.7}');
+    assert.equal(nap.status, 200);
+    assert.deepEqual(await json(nap), { napped: 0.7 });
+    const over = await post(svc.url, '{"ask": "sleep"}');
+    assert.equal(over.status, 500);
+    assert.deepEqual(await json(over), { message: 'Scoring timeout after 1000 ms' });
+    const after = await post(svc.url, '{"ask": "fine"}');
+    assert.deepEqual(await json(after), { ok: true });
+  });
+});
+
 describe('Python workers', { skip: skipUnlessPython() }, () => {
   test('--workers 2: two requests run at once in two processes, each of which ran init() once', async () => {
     const svc = await startService({ entryScript: script('plain.py'), python: { workers: '2' } }, env());

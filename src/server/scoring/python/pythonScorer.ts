@@ -17,14 +17,19 @@ export const workerKillGraceMs = 5_000;
 const restartAttempts = 3;
 
 /**
- * A busy worker is sent one more request, which waits in its pipe, while its recent runs took less than this. It
- * then reads the next request the moment it has answered one, instead of sleeping through the round trip through
- * Node (answer read, next request written, worker woken), which for a run of a fraction of a millisecond left it
- * idle a third of the time (BENCHMARKS.md). The price is that a request may wait behind one run of its worker
- * while another worker frees up; bounded by this, it is small.
+ * A busy worker is sent more requests, which wait in its pipe, while those already there would keep it busy for
+ * less than this (their count times its recent run time). It then reads the next request the moment it has
+ * answered one, instead of sleeping through the round trip through Node (answer read, next request written,
+ * worker woken), and it reads several in one system call. For a run of a fraction of a millisecond, one waiting
+ * request left a worker idle a third of the time; with two workers, two in flight per worker still left both
+ * sleeping between bursts (BENCHMARKS.md, the Python runtime). The price: a request may wait behind its worker's
+ * queue while another worker frees up (by this bound, a short wait), and if a run that is usually short hangs,
+ * the requests behind it wait for the scoring timeout's kill before another worker takes them (at most
+ * maxPipelineDepth - 1 of them).
  */
-export const pipelineRunMs = 2;
-const pipelineDepth = 2;
+export const pipelineWaitMs = 2;
+/** The most requests in one worker's pipe, however short its runs. */
+const maxPipelineDepth = 8;
 
 /** A request on its way to a worker: queued here until one can take it, then sent. */
 interface Job {
@@ -50,8 +55,8 @@ export interface PythonScorerOptions {
   logger: Logger;
   /** The first worker listens for a Python debugger (debugpy) on this loopback port (0: any free port). */
   debugPort?: number;
-  /** @internal Tests only: `pipelineRunMs` for this scorer. */
-  pipelineRunMs?: number;
+  /** @internal Tests only: `pipelineWaitMs` for this scorer. */
+  pipelineWaitMs?: number;
   /** @internal Tests only: `workerKillGraceMs` for this scorer. */
   killGraceMs?: number;
 }
@@ -213,14 +218,16 @@ export class PythonScorer implements Scorer {
     for (const w of this.waiting.splice(0)) w.reject(err);
   }
 
-  /** The worker to send a request to now, if any: an idle one, else a busy one whose runs are short (pipelineRunMs). */
+  /** The worker to send a request to now, if any: an idle one, else the least busy one if its queue is short (pipelineWaitMs). */
   private pick(): PythonWorker | undefined {
     let best: PythonWorker | undefined;
     for (const w of this.all) if (w.alive && (!best || w.load < best.load)) best = w;
     if (!best || best.load === 0) return best;
     // Under a debugger a run may rest on a breakpoint: nothing waits behind it.
-    const pipelined = this.options.debugPort === undefined && best.load < pipelineDepth && best.recentRunMs < (this.options.pipelineRunMs ?? pipelineRunMs);
-    return pipelined ? best : undefined;
+    if (this.options.debugPort !== undefined || best.load >= maxPipelineDepth) return undefined;
+    const budget = this.options.pipelineWaitMs ?? pipelineWaitMs;
+    // What a request sent now would wait behind, by the worker's recent runs (infinite before its first answer).
+    return budget === Number.POSITIVE_INFINITY || best.load * best.recentRunMs < budget ? best : undefined;
   }
 
   private dispatch(job: Job): void {

@@ -1,4 +1,4 @@
-// Requests waiting in a busy Python worker's pipe (pythonScorer.ts, pipelineRunMs): a real interpreter and real
+// Requests waiting in a busy Python worker's pipe (pythonScorer.ts, pipelineWaitMs): a real interpreter and real
 // worker processes, driven through the scorer itself so that the test decides when a worker may take a second
 // request instead of depending on how fast this machine runs. What must hold: answers stay in order and whole, a
 // request queued behind a run that ends its worker is served by the next worker, its timeout counts from when it
@@ -54,7 +54,7 @@ describe('Python workers take a second request while busy', { skip: skipUnlessPy
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function scorer(options: { workers?: number; pipelineRunMs?: number; timeoutMs?: number; killGraceMs?: number } = {}): Promise<PythonScorer> {
+  async function scorer(options: { workers?: number; pipelineWaitMs?: number; timeoutMs?: number; killGraceMs?: number } = {}): Promise<PythonScorer> {
     return PythonScorer.create({
       script: join(dir, 'score.py'),
       sourceDir: undefined,
@@ -65,7 +65,7 @@ describe('Python workers take a second request while busy', { skip: skipUnlessPy
       modelDir: undefined,
       env: { ...process.env, AML_APP_ROOT: dir },
       logger,
-      pipelineRunMs: options.pipelineRunMs,
+      pipelineWaitMs: options.pipelineWaitMs,
       killGraceMs: options.killGraceMs,
     });
   }
@@ -82,7 +82,7 @@ describe('Python workers take a second request while busy', { skip: skipUnlessPy
   const answer = async (s: PythonScorer, body: object): Promise<Answer> => JSON.parse(((await s.score(request(body))).body as Buffer).toString('utf8')) as Answer;
 
   test('many requests on one worker: every answer is its own request\'s, and runs never overlap', async () => {
-    const s = await scorer({ pipelineRunMs: Number.POSITIVE_INFINITY });
+    const s = await scorer({ pipelineWaitMs: Number.POSITIVE_INFINITY });
     try {
       const answers = await Promise.all(Array.from({ length: 40 }, (_, n) => answer(s, { n, sleep: n % 5 === 0 ? 0.01 : 0 })));
       answers.forEach((a, n) => assert.equal(a.n, n));
@@ -94,7 +94,7 @@ describe('Python workers take a second request while busy', { skip: skipUnlessPy
   });
 
   test('a request queued behind a run that ends its worker is served by the next worker', async () => {
-    const s = await scorer({ pipelineRunMs: Number.POSITIVE_INFINITY });
+    const s = await scorer({ pipelineWaitMs: Number.POSITIVE_INFINITY });
     try {
       const first = await answer(s, { n: 0 });
       const crash = s.score(request({ n: 1, sleep: 0.2, exit: true }));
@@ -116,7 +116,7 @@ describe('Python workers take a second request while busy', { skip: skipUnlessPy
   test('a queued request\'s kill timer counts from when its run begins, not from when it was sent', async () => {
     // Runs that catch the scoring timeout and take 1 s; the worker is killed 1.5 s after a run begins. The second
     // request waits 1 s in the pipe and ends 2 s after it was sent: timed from its sending, it would be killed.
-    const s = await scorer({ pipelineRunMs: Number.POSITIVE_INFINITY, timeoutMs: 100, killGraceMs: 1_400 });
+    const s = await scorer({ pipelineWaitMs: Number.POSITIVE_INFINITY, timeoutMs: 100, killGraceMs: 1_400 });
     try {
       const warm = await answer(s, { n: 0 });
       const answers = await Promise.all([1, 2].map((n) => answer(s, { n, stubborn: 1 })));
@@ -129,7 +129,7 @@ describe('Python workers take a second request while busy', { skip: skipUnlessPy
   test('a worker whose runs are slow is not sent a second request: with two workers, two slow runs go to both', async () => {
     // Both workers have answered a slow run, so neither takes a second request while busy: the third request
     // waits for whichever finishes first rather than queueing behind a chosen one.
-    const s = await scorer({ workers: 2, pipelineRunMs: 50 });
+    const s = await scorer({ workers: 2, pipelineWaitMs: 50 });
     try {
       await Promise.all([answer(s, { n: 0, sleep: 0.1 }), answer(s, { n: 1, sleep: 0.1 })]);
       const [long, short, third] = await Promise.all([answer(s, { n: 2, sleep: 1 }), answer(s, { n: 3, sleep: 0.1 }), answer(s, { n: 4 })]);
