@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -161,7 +161,8 @@ describe('interrupted deploys and updates', () => {
       return JSON.parse(run.output()) as ServiceStatus;
     };
     assert.equal((await show()).state, 'Stopped');
-    // What a host just spawned looks like before it writes host.json: `service-host DIR`, with the marker.
+    // What a host just spawned looks like before it writes host.json: `service-host DIR`, with the marker (and,
+    // as the deploy above left it, host.starting touched within the start timeout).
     const dir = store.dir(name);
     const host = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', 'service-host', dir], { env: { ...process.env, [serviceDirEnv]: dir }, stdio: 'ignore' });
     try {
@@ -169,6 +170,11 @@ describe('interrupted deploys and updates', () => {
       const status = await show();
       assert.equal(status.state, 'Transitioning');
       assert.match(status.detail ?? '', new RegExp(`pid ${host.pid}\\b.*starting`));
+      // Long after any start, the process table is not read for it (a host that never reports is a stray,
+      // which `service prune` finds).
+      const longAgo = new Date(Date.now() - 3_600_000);
+      utimesSync(store.hostStartingFile(name), longAgo, longAgo);
+      assert.equal((await show()).state, 'Stopped');
     } finally {
       host.kill('SIGKILL');
     }

@@ -82,6 +82,10 @@ export class ServiceStore {
   logFile(name: string): string {
     return join(this.dir(name), 'service.log');
   }
+  /** Touched just before a host is started: until the host reports in host.json, its mtime says one may be starting. */
+  hostStartingFile(name: string): string {
+    return join(this.dir(name), 'host.starting');
+  }
   /** The record an update is moving to; service.json changes only once that generation serves. */
   pendingFile(name: string): string {
     return join(this.dir(name), 'service.pending.json');

@@ -62,16 +62,16 @@ export async function listModelportProcesses(): Promise<ModelportProcess[]> {
 
 /**
  * The live service host of one service folder, if any. Cheaper than listing every marked process: it reads each
- * process's command line (the host is started as `service-host DIR`) and the environment of a match only.
+ * process's command line (the host is started as `service-host DIR`), all at once, and the environment of a match.
  */
 export async function findServiceHost(serviceDir: string): Promise<ModelportProcess | undefined> {
   if (!canListProcesses) return undefined;
-  for (const pid of (await readdir('/proc')).filter((n) => /^\d+$/.test(n)).map(Number)) {
-    if (pid === process.pid) continue;
-    const argv: string[] = await readFile(`/proc/${pid}/cmdline`, 'utf8').then((t) => t.split('\0'), () => []);
+  const pids = (await readdir('/proc')).filter((n) => /^\d+$/.test(n)).map(Number).filter((p) => p !== process.pid);
+  const commandLines = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').then((t) => t.split('\0'), () => [] as string[])));
+  for (const [i, argv] of commandLines.entries()) {
     const at = argv.indexOf('service-host');
     if (at < 0 || argv[at + 1] !== serviceDir) continue;
-    const found = await readModelportProcess(pid);
+    const found = await readModelportProcess(pids[i] as number);
     if (found?.role === 'host' && found.serviceDir === serviceDir) return found;
   }
   return undefined;

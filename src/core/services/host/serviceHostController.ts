@@ -4,7 +4,7 @@
 // records in host.json. This controller starts, watches, reloads and stops such hosts for both targets.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { get as httpsGet } from 'node:https';
 import { sleep } from '../../async/sleep';
 import { isProcessAlive } from '../../fs/processAlive';
@@ -87,6 +87,12 @@ export class ServiceHostController {
     return host && host.state !== 'Stopped' && isProcessAlive(host.pid) ? host : undefined;
   }
 
+  /** Whether a host was started for this service within the start timeout (only then is the process table read). */
+  private async startedRecently(name: string): Promise<boolean> {
+    const touched = await stat(this.store.hostStartingFile(name)).then((s) => s.mtimeMs, () => undefined);
+    return touched !== undefined && Date.now() - touched < startTimeoutMs;
+  }
+
   async isRunning(record: ServiceRecord): Promise<boolean> {
     return (await this.hostAlive(record.name)) !== undefined;
   }
@@ -137,6 +143,7 @@ export class ServiceHostController {
     const logFile = this.store.logFile(name);
     const offset = (await tailLines(logFile, 0)).size;
     options.onProgress?.(`Starting local service '${name}' (${record.models.join(', ') || 'entry script only'})`);
+    await writeFile(this.store.hostStartingFile(name), '', { mode: 0o600 });
     const fd = openSync(logFile, 'a', 0o600);
     let child;
     try {
@@ -185,7 +192,7 @@ export class ServiceHostController {
       return { state: 'Failed' as const, detail: errorMessage(err), pid: -1, debugPort: undefined };
     });
     if (host && !('generation' in host)) return { state: host.state, detail: host.detail };
-    if (!host || !isProcessAlive(host.pid)) {
+    if ((!host || !isProcessAlive(host.pid)) && (await this.startedRecently(record.name))) {
       // A host just spawned has not written host.json yet (or the file names the one before it).
       const starting = await findServiceHost(this.store.dir(record.name));
       if (starting) return { state: 'Transitioning', detail: `The service host (pid ${starting.pid}) is starting.` };
