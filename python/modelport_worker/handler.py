@@ -28,14 +28,19 @@ class _RunTimer:
     than its own time on a machine with page-table isolation (a request of 0.1 ms ran 20 us slower with the timer
     armed and cleared around it). One alarm stays pending instead; when it fires, a run that still has time left
     arms it again for the rest, and between runs it is let lapse. So a run ends at its own deadline, and a steady
-    stream of requests costs one alarm per timeout period, not two calls per request."""
+    stream of requests costs one alarm per timeout period, not two calls per request.
+
+    The price: about once per timeout period a run that is well within its time gets an alarm meant for an earlier
+    one. Python retries the call it interrupted (PEP 475), as it does for any other signal; the worker's own pipe
+    writes finish what a signal cut short (protocol.py). A script that cancels the alarm or takes SIGALRM for
+    itself does not disable the timeout for good: a pending alarm whose time has passed counts as gone, and the
+    handler is put back before the next run."""
 
     def __init__(self):
         self.ms = 0
         self.fired = False
         self._deadline = None  # the running request's, on time.monotonic(); None between runs
         self._armed_until = None  # when the pending alarm fires; None when none is pending
-        self._installed = False
 
     def _arm(self, seconds):
         self._armed_until = time.monotonic() + seconds
@@ -58,11 +63,12 @@ class _RunTimer:
         self.fired = False
         if not ms or ms <= 0:
             return self
-        if not self._installed:
+        if signal.getsignal(signal.SIGALRM) != self._alarm:
             signal.signal(signal.SIGALRM, self._alarm)
-            self._installed = True
-        self._deadline = time.monotonic() + ms / 1000.0
-        if self._armed_until is None or self._armed_until > self._deadline:
+            self._armed_until = None
+        now = time.monotonic()
+        self._deadline = now + ms / 1000.0
+        if self._armed_until is None or self._armed_until <= now or self._armed_until > self._deadline:
             self._arm(ms / 1000.0)
         return self
 

@@ -195,10 +195,13 @@ def main():
             return 0
         if header.get("type") != "request":
             continue
+        began = time.perf_counter()
         try:
             reply, reply_body = handler.handle(header, body)
         except ScriptError as e:  # defensive: the handler turns script failures into replies itself
             reply, reply_body = {"status": 500, "headers": [], "failed": True, "error": str(e)}, b""
+        # How long this request kept the worker busy: what the requests queued behind it wait (pythonScorer.ts).
+        reply["busyMs"] = (time.perf_counter() - began) * 1000
         reply["type"] = "response"
         reply["id"] = header.get("id")
         channel.send(reply, reply_body)

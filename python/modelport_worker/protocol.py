@@ -41,7 +41,12 @@ class Channel:
             data = json.dumps(header, allow_nan=False, default=str).encode("utf-8")
         except ValueError:  # NaN or infinity in a sample: Node's JSON.parse would refuse them
             data = json.dumps(_finite(header), allow_nan=False, default=str).encode("utf-8")
-        self._writer.write(_LENGTHS.pack(len(data), len(body)) + data + body)
+        # A signal (the scoring timeout's alarm may fire between runs) can cut a pipe write short once part of it
+        # is out; the rest must follow, or Node would read the frames out of step.
+        view = memoryview(_LENGTHS.pack(len(data), len(body)) + data + body)
+        while view:
+            written = self._writer.write(view)
+            view = view[written if written is not None else 0 :]
         self._writer.flush()
 
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -133,17 +133,23 @@ describe('interrupted deploys and updates', () => {
     const name = `int-s-${tag}`;
     const store = new ServiceStore(ws);
     const slowInit = resolve('test/fixtures/entry-scripts/slowInit.js');
-    // The deploy is killed once the host listens and loads the instance (init() takes 3 s): host.json names it,
-    // Transitioning.
+    // The deploy is killed once the host listens and loads the instance, whose init() waits for the release file:
+    // host.json names the host, Transitioning, until the test has signalled it.
+    const release = join(ws, `release-${name}`);
     const hostStarting = (): boolean => {
       const file = store.hostFile(name);
       const host = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { state?: string; port?: number }) : undefined;
       return host?.state === 'Transitioning' && (host.port ?? 0) > 0;
     };
-    await killDuring(['service', 'deploy', name, '--entry-script', slowInit], hostStarting);
+    const deploy = runCli(['service', 'deploy', name, '--entry-script', slowInit, '--workspace', ws], { MODELPORT_TEST_RELEASE_FILE: release });
+    await until('the host reports it is starting', async () => (hostStarting() ? true : undefined));
+    deploy.child.kill('SIGKILL');
+    await deploy.exit;
     const starting = await store.readHostState(name);
     assert.ok(starting?.state === 'Transitioning' && isProcessAlive(starting.pid), 'the deploy was killed while its host started');
     const update = cli(['service', 'update', name, '--entry-script', resolve('test/fixtures/entry-scripts/echo.js')]);
+    await until('the update has signalled the host', async () => (update.output().includes('starting a new instance beside') ? true : undefined));
+    writeFileSync(release, '');
     assert.equal(await update.exit, 0, update.output());
     const status = await consistent(name);
     assert.equal((await store.readHostState(name))?.pid, starting?.pid, 'the host that was starting serves the update');

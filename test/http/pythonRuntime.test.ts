@@ -271,6 +271,16 @@ describe('the scoring timeout counts from each run\'s own start', { skip: skipUn
     const after = await post(svc.url, '{"ask": "fine"}');
     assert.deepEqual(await json(after), { ok: true });
   });
+
+  test('a script that cancels the alarm and takes SIGALRM for itself does not disable the timeout', async () => {
+    const { pid } = (await json(await post(svc.url, '{"ask": "pid"}'))) as { pid: number };
+    assert.deepEqual(await json(await post(svc.url, '{"ask": "take-alarm"}')), { took: true });
+    const over = await post(svc.url, '{"ask": "sleep"}');
+    assert.equal(over.status, 500);
+    assert.deepEqual(await json(over), { message: 'Scoring timeout after 1000 ms' });
+    // Raised inside run() by the worker itself, not the kill that follows a timeout ignored: the same worker answers.
+    assert.deepEqual(await json(await post(svc.url, '{"ask": "pid"}')), { pid });
+  });
 });
 
 describe('Python workers', { skip: skipUnlessPython() }, () => {

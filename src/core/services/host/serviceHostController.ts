@@ -11,7 +11,7 @@ import { isProcessAlive } from '../../fs/processAlive';
 import { ConflictError, errorMessage } from '../../errors';
 import { DeploymentFailedError } from '../deploymentFailedError';
 import { followLines, tailLines } from '../logFile';
-import { findServiceHost, listModelportProcesses, serviceDirEnv, stopModelportProcess } from './modelportProcesses';
+import { findServiceHost, listModelportProcesses, serviceDirEnv, stopModelportProcess, type ModelportProcess } from './modelportProcesses';
 import type { ServiceRecord } from '../serviceRecord';
 import type { HostState, ServiceStore } from '../serviceStore';
 import type { StartedService, TargetRequest, TargetStatus } from '../target';
@@ -93,8 +93,24 @@ export class ServiceHostController {
     return touched !== undefined && Date.now() - touched < startTimeoutMs;
   }
 
+  /** A host started moments ago that has not written host.json yet, if any. */
+  private async startingHost(name: string): Promise<ModelportProcess | undefined> {
+    return (await this.startedRecently(name)) ? findServiceHost(this.store.dir(name)) : undefined;
+  }
+
+  /** Running, or starting: start and update must not start a second host beside one that has not reported yet. */
   async isRunning(record: ServiceRecord): Promise<boolean> {
-    return (await this.hostAlive(record.name)) !== undefined;
+    return (await this.hostAlive(record.name)) !== undefined || (await this.startingHost(record.name)) !== undefined;
+  }
+
+  /** The running host; one still starting is waited for until it has written host.json (it then takes signals). */
+  private async hostToSignal(name: string, options: LifecycleOptions): Promise<HostState | undefined> {
+    const deadline = Date.now() + startTimeoutMs;
+    for (;;) {
+      const host = await this.hostAlive(name);
+      if (host || Date.now() > deadline || !(await this.startingHost(name))) return host;
+      await sleep(pollMs, options.signal);
+    }
   }
 
   private async logTail(name: string): Promise<string[]> {
@@ -192,9 +208,9 @@ export class ServiceHostController {
       return { state: 'Failed' as const, detail: errorMessage(err), pid: -1, debugPort: undefined };
     });
     if (host && !('generation' in host)) return { state: host.state, detail: host.detail };
-    if ((!host || !isProcessAlive(host.pid)) && (await this.startedRecently(record.name))) {
+    if (!host || !isProcessAlive(host.pid)) {
       // A host just spawned has not written host.json yet (or the file names the one before it).
-      const starting = await findServiceHost(this.store.dir(record.name));
+      const starting = await this.startingHost(record.name);
       if (starting) return { state: 'Transitioning', detail: `The service host (pid ${starting.pid}) is starting.` };
     }
     if (!host) return { state: 'Stopped', detail: 'The service has never started.' };
@@ -219,7 +235,7 @@ export class ServiceHostController {
 
   /** Tells the host to start the record's generation beside the current instance and switch to it. */
   async reload(record: ServiceRecord, options: LifecycleOptions): Promise<void> {
-    const host = await this.hostAlive(record.name);
+    const host = await this.hostToSignal(record.name, options);
     if (!host) throw new DeploymentFailedError(`Service '${record.name}' is not running.`, [], { service: record.name });
     const offset = (await tailLines(this.store.logFile(record.name), 0)).size;
     options.onProgress?.(`Updating '${record.name}' to generation ${record.generation}: starting a new instance beside the current one`);

@@ -232,7 +232,7 @@ export class KubernetesTarget implements DeploymentTarget<'kubernetes'> {
       const known = { replicas, ...(Number.isInteger(version) && version > 0 && image ? { servingGeneration: version, servingImage: image } : {}) };
       const paused = scaledToZero(deployment);
       if (paused) {
-        const going = paused.terminating > 0 ? `; ${paused.terminating} pod(s) still terminating` : '';
+        const going = paused.remaining > 0 ? `; ${paused.remaining} pod(s) not yet removed` : '';
         return { state: 'Stopped', detail: `scaled to 0 replicas (${where}${going}); 'modelport service start ${record.name}' scales it back`, ...known };
       }
       if (rollout.phase === 'failed') return { state: 'Failed', detail: `${rollout.message} (${counts}, ${where})`, replicas };

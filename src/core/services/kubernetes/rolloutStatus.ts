@@ -41,9 +41,10 @@ export function replicaCounts(deployment: V1Deployment): { ready: number; desire
 /**
  * A Deployment scaled to 0 is a stopped (paused) service whatever an earlier rollout left in its conditions (a
  * ProgressDeadlineExceeded stays until the next rollout) and however far its pods are in going away (a `service
- * stop` interrupted before they were gone): undefined when it is not scaled to 0, else the pods still terminating.
+ * stop` interrupted before they were gone): undefined when it is not scaled to 0, else the pods the controller
+ * still counts (status.replicas: not yet removed, some perhaps still serving until it has seen the scale).
  */
-export function scaledToZero(deployment: V1Deployment): { terminating: number } | undefined {
+export function scaledToZero(deployment: V1Deployment): { remaining: number } | undefined {
   if (deployment.spec?.replicas !== 0) return undefined;
-  return { terminating: deployment.status?.replicas ?? 0 };
+  return { remaining: deployment.status?.replicas ?? 0 };
 }

@@ -230,13 +230,15 @@ export class PythonScorer implements Scorer {
     return budget === Number.POSITIVE_INFINITY || best.load * best.recentRunMs < budget ? best : undefined;
   }
 
-  private dispatch(job: Job): void {
+  /** `again`: a request that waited on a worker that ended; it goes before those that arrived since. */
+  private dispatch(job: Job, again = false): void {
     if (this.all.size === 0 && this.starting === 0) {
       job.reject(new WorkerFailure(503, `No Python worker is running: ${this.lastStartProblem || 'every worker ended'}. See the service log.`));
       return;
     }
     const worker = this.pick();
     if (worker) this.sendTo(worker, job);
+    else if (again) this.waiting.unshift(job);
     else this.waiting.push(job);
   }
 
@@ -250,7 +252,7 @@ export class PythonScorer implements Scorer {
         // Queued behind a run that ended its worker: it never began, so another worker takes it.
         if (err instanceof RequestNotStartedError && !this.closing) {
           this.options.logger.info(`A request queued for the Python worker (pid ${worker.pid}) goes to another worker: that one ended (${err.exit}) before it began the request`);
-          this.dispatch(job);
+          this.dispatch(job, true);
         } else job.reject(err instanceof Error ? err : new Error(String(err)));
         this.pump();
       },

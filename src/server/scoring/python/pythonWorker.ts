@@ -183,7 +183,7 @@ export class PythonWorker {
     return this.inFlight.length;
   }
 
-  /** A moving average of how long its recent requests took from beginning to answer; infinite before the first. */
+  /** A moving average of how long its recent requests kept it busy (as it reports); infinite before the first. */
   get recentRunMs(): number {
     return this.runMs;
   }
@@ -210,7 +210,8 @@ export class PythonWorker {
     const pending = this.inFlight.shift();
     if (!pending) return;
     const now = performance.now();
-    const ms = now - this.headStartedAt;
+    // The worker's own timing: replies that arrive together would otherwise count the later ones as ~0 ms.
+    const ms = typeof frame.header.busyMs === 'number' ? frame.header.busyMs : now - this.headStartedAt;
     this.runMs = Number.isFinite(this.runMs) ? this.runMs + runTimeWeight * (ms - this.runMs) : ms;
     const next = this.inFlight[0];
     if (next) {

@@ -24,8 +24,8 @@ test('a Progressing condition with ProgressDeadlineExceeded fails the rollout', 
 test('a Deployment scaled to 0 is paused, whatever a past rollout left in its conditions or pods still going', () => {
   const stale = [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }];
   assert.equal(rolloutStatus(d(3, 0, { observedGeneration: 3, conditions: stale })).phase, 'failed', 'what rollout status alone would say');
-  assert.deepEqual(scaledToZero(d(3, 0, { observedGeneration: 3, conditions: stale })), { terminating: 0 });
-  assert.deepEqual(scaledToZero(d(4, 0, { observedGeneration: 3, replicas: 2 })), { terminating: 2 }, 'an interrupted stop: its pods still go');
+  assert.deepEqual(scaledToZero(d(3, 0, { observedGeneration: 3, conditions: stale })), { remaining: 0 });
+  assert.deepEqual(scaledToZero(d(4, 0, { observedGeneration: 3, replicas: 2 })), { remaining: 2 }, 'an interrupted stop: its pods still go');
   assert.equal(scaledToZero(d(3, 2, { observedGeneration: 3, replicas: 0 })), undefined);
   assert.equal(scaledToZero(d(3, undefined, {})), undefined, 'no replicas field means 1');
 });
