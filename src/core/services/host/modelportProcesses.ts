@@ -52,10 +52,15 @@ export async function readModelportProcess(pid: number): Promise<ModelportProces
   }
 }
 
+/** The pids in the process table, this process's excluded. */
+async function otherPids(): Promise<number[]> {
+  return (await readdir('/proc')).filter((n) => /^\d+$/.test(n)).map(Number).filter((p) => p !== process.pid);
+}
+
 /** Every process on this machine that carries the marker (this one excluded). */
 export async function listModelportProcesses(): Promise<ModelportProcess[]> {
   if (!canListProcesses) return [];
-  const pids = (await readdir('/proc')).filter((n) => /^\d+$/.test(n)).map(Number).filter((p) => p !== process.pid);
+  const pids = await otherPids();
   const found = await Promise.all(pids.map(readModelportProcess));
   return found.filter((p): p is ModelportProcess => p !== undefined);
 }
@@ -66,7 +71,7 @@ export async function listModelportProcesses(): Promise<ModelportProcess[]> {
  */
 export async function findServiceHost(serviceDir: string): Promise<ModelportProcess | undefined> {
   if (!canListProcesses) return undefined;
-  const pids = (await readdir('/proc')).filter((n) => /^\d+$/.test(n)).map(Number).filter((p) => p !== process.pid);
+  const pids = await otherPids();
   const commandLines = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').then((t) => t.split('\0'), () => [] as string[])));
   for (const [i, argv] of commandLines.entries()) {
     const at = argv.indexOf('service-host');
