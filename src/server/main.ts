@@ -12,6 +12,7 @@ import { bindPort, dropPrivileges } from './http/privilegedPort';
 import { createLogger, type Logger } from './logger';
 import { defaultWatchdogMs, type ServeOptions } from './options';
 import { EventLoopWatchdog, startupWatchdogMs } from './runtime/eventLoopWatchdog';
+import { widenHeapGrowth } from './runtime/heapGrowth';
 import { InitFailedError } from './scoring/entryScript/entryScriptScorer';
 import { watchParentLink } from './parentLink';
 import { containUnhandledRejections } from './scoring/entryScript/requestScope';
@@ -55,6 +56,8 @@ function announceListening(options: ServeOptions, port: number, logger: Logger):
  */
 export async function serve(options: ServeOptions): Promise<number> {
   const logger = createLogger(options.logLevel);
+  // Each server process (cluster workers run this too) before it loads anything: see heapGrowth.ts.
+  widenHeapGrowth();
   if (cluster.isWorker) {
     const code = await serveHere(options, logger);
     // The IPC channel to the primary would keep this process alive; its exit code is what the primary reads.
