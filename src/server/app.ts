@@ -18,8 +18,16 @@ const notFoundMessage = 'The requested URL was not found on the server. If you e
 import { ConcurrencyGate } from './http/concurrencyGate';
 import { limitsOf } from './options';
 
+/** What the metrics and the log record for a request whose client closed the connection before its answer: nginx's "client closed request". */
+export const clientClosedStatus = 499;
+const clientLeftNote = 'the client closed the connection before the answer was sent';
+
 function routeLabel(req: FastifyRequest): string {
   return req.routeOptions.url ?? 'unmatched';
+}
+
+function clientLeft(err: unknown, res: { destroyed: boolean; writableFinished: boolean }): boolean {
+  return (err as { code?: string } | undefined)?.code === 'ERR_STREAM_PREMATURE_CLOSE' && res.destroyed && !res.writableFinished;
 }
 
 export function buildApp(deps: AppDeps): FastifyInstance {
@@ -49,6 +57,11 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     // On every response, health and errors included, as the reference server does.
     reply.header('x-ms-server-version', serverVersion);
     metrics.inFlight.add(1);
+    // Fastify runs onResponse once the answer is written ('finish'): for a client that went away before that, it
+    // never runs, and the request would stay in flight for good. It is settled here instead, once.
+    reply.raw.once('close', () => {
+      if (!reply.raw.writableFinished) settle(req, clientClosedStatus, clientLeftNote);
+    });
     const origin = cors.allowOrigin(req.headers.origin);
     if (origin) {
       reply.header('access-control-allow-origin', origin);
@@ -94,21 +107,32 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     return payload;
   });
 
-  app.addHook('onResponse', async (req, reply) => {
+  /** Counts a request as done and logs it: on its answer, or when its client leaves first, whichever comes first. */
+  const settled = new WeakSet<FastifyRequest>();
+  function settle(req: FastifyRequest, status: number, note?: string): void {
+    if (settled.has(req)) return;
+    settled.add(req);
     metrics.inFlight.add(-1);
     const seconds = Number(process.hrtime.bigint() - req.mpStart) / 1e9;
     const route = routeLabel(req);
-    metrics.requests.inc({ route, method: req.method, status: String(reply.statusCode) });
+    metrics.requests.inc({ route, method: req.method, status: String(status) });
     metrics.latency.observe(seconds, { route });
     const path = req.url.split('?')[0] ?? req.url;
-    (req.mpLogger ?? logger).info(`${req.method} ${path} ${reply.statusCode} ${(seconds * 1000).toFixed(1)}ms`);
-  });
+    (req.mpLogger ?? logger).info(`${req.method} ${path} ${status} ${(seconds * 1000).toFixed(1)}ms${note ? ` (${note})` : ''}`);
+  }
+
+  // Fastify runs onResponse on the response's 'error' too: a write that failed because the client left mid-answer.
+  app.addHook('onResponse', async (req, reply) =>
+    reply.raw.writableFinished ? settle(req, reply.statusCode) : settle(req, clientClosedStatus, clientLeftNote),
+  );
 
   app.setErrorHandler(async (err, req, reply) => {
     const wire = toWireError(err, options.maxBodyBytes);
     const log = req.mpLogger ?? logger;
     const cause = err instanceof Error && err.cause instanceof Error ? ` (cause: ${err.cause.message})` : '';
-    if (wire.internal) log.error(`${req.method} ${req.url.split('?')[0]} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}${cause}`);
+    // The answer's stream ended because its client left (logged as such when the connection closed): nothing failed here.
+    if (clientLeft(err, reply.raw)) log.debug(`${req.method} ${req.url.split('?')[0]}: the answer was not sent, its client had left`);
+    else if (wire.internal) log.error(`${req.method} ${req.url.split('?')[0]} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}${cause}`);
     else log.debug(`${req.method} ${req.url.split('?')[0]} → ${wire.status}: ${wire.message}`);
     return reply.code(wire.status).type('application/json').send(JSON.stringify(wireBody(req.url, wire.message)));
   });
