@@ -4,7 +4,8 @@
 // dims, the outputs asked for) share a run: PaddleOCR's dynamic height and width batch only with their equals.
 //
 // Scheduling, per model: a batch starts when the runner has room and either the queue holds maxBatchSize rows or
-// its oldest request has waited maxDelayMs. With maxDelayMs = 0 (the default) a lone request runs at once and the
+// its oldest request has waited maxDelayMs; with several runners (worker threads) a batch takes its runner's share
+// of the queue, not all of it. With maxDelayMs = 0 (the default) a lone request runs at once and the
 // requests that arrive while a run is under way form the next batch, so batching costs nothing at low load and
 // grows with the load by itself.
 import type { ModelSignature } from '../../core/onnx/signature';
@@ -176,35 +177,55 @@ export class DynamicBatcher {
 
   /** Starts batches while the runner has room: full groups first, then any group `due` names, oldest first. */
   private pump(due?: Group): void {
+    // Each run takes its share of a group's queue, not all of it (see take): the shares are counted on the queue as
+    // this pump found it, so that runners freed together split it evenly.
+    const shares = new Map<Group, number>();
     while (this.running < this.capacity) {
-      const group = this.nextGroup(due);
+      const group = this.nextGroup(due, shares);
       if (!group) return;
-      const batch = this.take(group);
+      let share = shares.get(group);
+      if (share === undefined) {
+        share = Math.ceil(group.rows / this.capacity);
+        shares.set(group, share);
+      }
+      const batch = this.take(group, share);
       if (group === due) due = undefined;
       void this.start(batch);
     }
   }
 
-  private nextGroup(due: Group | undefined): Group | undefined {
+  /** `split`: groups a run of this pump took a share of; the rest of their queue was due with it. */
+  private nextGroup(due: Group | undefined, split: ReadonlyMap<Group, number>): Group | undefined {
     let oldest: Group | undefined;
     const now = process.hrtime.bigint();
     const delayNs = BigInt(Math.round(this.options.maxDelayMs * 1e6));
     for (const g of this.groups.values()) {
       const head = g.items[0];
       if (!head) continue;
-      const ready = g === due || g.urgent === true || g.rows >= this.rowLimit || now - head.enqueuedAt >= delayNs;
+      const ready = g === due || split.has(g) || g.urgent === true || g.rows >= this.rowLimit || now - head.enqueuedAt >= delayNs;
       if (ready && (!oldest || head.enqueuedAt < (oldest.items[0]?.enqueuedAt ?? now))) oldest = g;
     }
     return oldest;
   }
 
-  /** Removes up to the row limit (maxBatchSize) from the front of the group; a request is never split. */
-  private take(group: Group): Pending[] {
+  /**
+   * Removes up to `share` rows (and never more than the row limit, maxBatchSize) from the front of the group; a
+   * request is never split, so a run takes at least its first request whole.
+   *
+   * The share is the group's rows divided by the runs that may go at once (the worker threads). Taking the whole
+   * queue instead, the worker that came free first ran all of it while the other, finishing just after, found
+   * nothing left and waited on one request at a time. Three interleaved rounds against the whole-queue rule (wrk,
+   * 2 worker threads): on the PP-OCRv4 recogniser at c=8, p99 163–210 → 135–156 ms at the same rows/s (92 → 89,
+   * within the noise); on the text-direction classifier at c=32, rows/s 1,257 → 1,386 (+10 %) and p99 45–62 →
+   * 35–47 ms. With one runner (the main thread) the share is the whole queue, as before.
+   */
+  private take(group: Group, share: number): Pending[] {
     const batch: Pending[] = [];
     let rows = 0;
+    const limit = Math.min(this.rowLimit, Math.max(1, share));
     while (group.items.length > 0) {
       const next = group.items[0] as Pending;
-      if (batch.length > 0 && rows + next.rows > this.rowLimit) break;
+      if (batch.length > 0 && rows + next.rows > limit) break;
       batch.push(next);
       rows += next.rows;
       group.items.shift();

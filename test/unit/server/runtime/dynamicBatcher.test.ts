@@ -185,6 +185,67 @@ test('a request larger than a batch runs in batch-sized chunks, and a small requ
   assert.deepEqual(finished, ['small', 'big']);
 });
 
+/** A model whose runs each wait until the test releases them, in any order; records the rows of each run. */
+function heldModel(): { runs: number[]; release(index: number): void; run: (feeds: Feeds) => Promise<Feeds> } {
+  const model = doubler();
+  const releases: (() => void)[] = [];
+  const runs: number[] = [];
+  return {
+    runs,
+    release: (index) => releases[index]?.(),
+    run: async (feeds) => {
+      runs.push(feeds.x?.dims[0] ?? 0);
+      await new Promise<void>((r) => releases.push(r));
+      return model.run(feeds);
+    },
+  };
+}
+
+const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+test('with two runners, the one that comes free takes its share of the queue, not all of it', async () => {
+  const model = heldModel();
+  const b = new DynamicBatcher((f) => model.run(f), { maxBatchSize: 8, maxDelayMs: 0 }, 2, quiet);
+  const answers = [1, 2, 3, 4, 5, 6, 7, 8].map((v) => b.run(rows([[v]]), undefined));
+  await settle();
+  // The first two start at once, one row each; six wait.
+  assert.deepEqual(model.runs, [1, 1]);
+  model.release(0);
+  await settle();
+  // The first runner is free again while the second is busy: half the queue, the rest for whichever is free next.
+  assert.deepEqual(model.runs, [1, 1, 3]);
+  model.release(1);
+  await settle();
+  assert.deepEqual(model.runs, [1, 1, 3, 2]);
+  model.release(2);
+  await settle();
+  assert.deepEqual(model.runs, [1, 1, 3, 2, 1]);
+  model.release(3);
+  model.release(4);
+  const out = await Promise.all(answers);
+  assert.deepEqual(out.map(plain), [[2], [4], [6], [8], [10], [12], [14], [16]], 'each request still gets its own rows');
+});
+
+test('runners that come free together split the queue between them, even when waiting for company', async () => {
+  const model = heldModel();
+  // A full group (maxBatchSize rows) is due at once, whatever maxDelayMs says: both runners take half.
+  const b = new DynamicBatcher((f) => model.run(f), { maxBatchSize: 6, maxDelayMs: forever }, 2, quiet);
+  const answers = [1, 2, 3, 4, 5, 6].map((v) => b.run(rows([[v]]), undefined));
+  await settle();
+  assert.deepEqual(model.runs, [3, 3]);
+  model.release(0);
+  model.release(1);
+  assert.deepEqual((await Promise.all(answers)).map(plain), [[2], [4], [6], [8], [10], [12]]);
+  // One runner (the main thread): the whole queue, as before.
+  const alone = heldModel();
+  const one = new DynamicBatcher((f) => alone.run(f), { maxBatchSize: 6, maxDelayMs: forever }, 1, quiet);
+  const more = [1, 2, 3, 4, 5, 6].map((v) => one.run(rows([[v]]), undefined));
+  await settle();
+  assert.deepEqual(alone.runs, [6]);
+  alone.release(0);
+  await Promise.all(more);
+});
+
 test('which signatures can be batched', () => {
   const t = (name: string, shape: Array<number | string | null>): { name: string; type: 'float32'; shape: Array<number | string | null> } => ({ name, type: 'float32', shape });
   assert.equal(unbatchableReason({ inputs: [t('x', ['batch', 3])], outputs: [t('y', ['n', 2])] }), undefined);
