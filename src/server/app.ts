@@ -58,9 +58,13 @@ export function buildApp(deps: AppDeps): FastifyInstance {
     reply.header('x-ms-server-version', serverVersion);
     metrics.inFlight.add(1);
     // Fastify runs onResponse once the answer is written ('finish'): for a client that went away before that, it
-    // never runs, and the request would stay in flight for good. It is settled here instead, once.
+    // never runs, and the request would stay in flight for good. It is settled here instead, once. 'finish' itself
+    // says the answer went out: `writableFinished` also reads true for an answer ended on a socket already torn
+    // down (Node drops the write and never emits 'finish'). Put first: Fastify's own 'finish' listener, which runs
+    // onResponse, is in place before this hook runs.
+    reply.raw.prependOnceListener('finish', () => delivered.add(req));
     reply.raw.once('close', () => {
-      if (!reply.raw.writableFinished) settle(req, clientClosedStatus, clientLeftNote);
+      if (!delivered.has(req)) settle(req, clientClosedStatus, clientLeftNote);
     });
     const origin = cors.allowOrigin(req.headers.origin);
     if (origin) {
@@ -89,6 +93,8 @@ export function buildApp(deps: AppDeps): FastifyInstance {
       const scoring = (path === '/score' && (req.method === 'POST' || req.method === 'GET')) || (req.method === 'POST' && path.startsWith('/v2/') && path.endsWith('/infer'));
       if (!scoring) return;
       const release = await gate.enter();
+      // A client that left while waiting for its slot: its 'close' has been and gone, so the slot goes back now.
+      if (reply.raw.destroyed) return release();
       reply.raw.once('close', release);
       reply.raw.once('finish', release);
     });
@@ -109,6 +115,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
 
   /** Counts a request as done and logs it: on its answer, or when its client leaves first, whichever comes first. */
   const settled = new WeakSet<FastifyRequest>();
+  const delivered = new WeakSet<FastifyRequest>();
   function settle(req: FastifyRequest, status: number, note?: string): void {
     if (settled.has(req)) return;
     settled.add(req);
@@ -122,9 +129,7 @@ export function buildApp(deps: AppDeps): FastifyInstance {
   }
 
   // Fastify runs onResponse on the response's 'error' too: a write that failed because the client left mid-answer.
-  app.addHook('onResponse', async (req, reply) =>
-    reply.raw.writableFinished ? settle(req, reply.statusCode) : settle(req, clientClosedStatus, clientLeftNote),
-  );
+  app.addHook('onResponse', async (req, reply) => (delivered.has(req) ? settle(req, reply.statusCode) : settle(req, clientClosedStatus, clientLeftNote)));
 
   app.setErrorHandler(async (err, req, reply) => {
     const wire = toWireError(err, options.maxBodyBytes);

@@ -2,7 +2,8 @@
 // on its request, as soon as it has sent it (large answers included, which are written part by part), and before
 // its body has all arrived. Each request leaves the in-flight gauge and is counted once: with status 499 (nginx's
 // "client closed request") and a log line saying so when the service saw the client go before its answer was
-// written; nothing is logged as an error; the service answers the next request.
+// written; nothing is logged as an error; the service answers the next request. A client that leaves while waiting
+// for a turn (maxConcurrentRequestsPerContainer) gives the turn back.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
@@ -16,16 +17,19 @@ const width = 20_000;
 let models: ModelDir;
 let script: RunningService;
 let wide: RunningService;
+let gated: RunningService;
 
 before(async () => {
   models = await createModelDir('modelport-client-leaves-');
   const file = await models.write('wide.onnx', buildIdentityModel('float32', { shape: ['batch', width] }));
   script = await startService({ entryScript: slowScript });
   wide = await startService({ model: [`wide:1=${file}`] });
+  // One request at a time (maxConcurrentRequestsPerContainer), the others wait up to 5 s for their turn.
+  gated = await startService({ entryScript: slowScript }, { MODELPORT_MAX_CONCURRENT_REQUESTS: '1', MODELPORT_MAX_QUEUE_WAIT_MS: '5000' });
 });
 
 after(async () => {
-  await Promise.all([script?.close(), wide?.close()]);
+  await Promise.all([script?.close(), wide?.close(), gated?.close()]);
   await models?.remove();
 });
 
@@ -79,6 +83,7 @@ test('a client that leaves while run() works on its request', async () => {
   const socket = await open(script.url);
   const body = JSON.stringify({ delayMs: 600 });
   socket.write(`POST /score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+  const sent = Date.now();
   // run() has the request (the script's own log line would say so; its delay is what matters): leave mid-run.
   await new Promise((r) => setTimeout(r, 150));
   socket.destroy();
@@ -87,8 +92,8 @@ test('a client that leaves while run() works on its request', async () => {
   assertLeftCleanly(script, await settled(script, '/score'), '/score');
   const next = await fetch(`${script.url}/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ delayMs: 1 }) });
   assert.equal(next.status, 200);
-  // And the answer that came after the client left changed nothing.
-  await new Promise((r) => setTimeout(r, 700));
+  // And the answer that came after the client left (600 ms after the request, by run()'s timer) changed nothing.
+  await new Promise((r) => setTimeout(r, Math.max(0, sent + 900 - Date.now())));
   const after = await counts(script, '/score');
   assert.equal(after.inFlight, 1);
   assert.equal(after.byStatus.get('499'), 1);
@@ -161,3 +166,26 @@ test('clients that leave as soon as their request is sent, and one that leaves b
 function total(c: Counts): number {
   return [...c.byStatus.values()].reduce((a, b) => a + b, 0);
 }
+
+test('a client that leaves while waiting for its turn gives its turn back', async () => {
+  const post = (delayMs: number): Promise<number> =>
+    fetch(`${gated.url}/score`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ delayMs }) }).then((r) => r.status);
+  const first = post(600);
+  await new Promise((r) => setTimeout(r, 100));
+  // Second in line, then gone before the first is done.
+  const leaver = await open(gated.url);
+  const body = JSON.stringify({ delayMs: 1 });
+  leaver.write(`POST /score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+  await new Promise((r) => setTimeout(r, 100));
+  leaver.destroy();
+  await closed(leaver);
+  // Third in line: it gets the turn the leaver would have had. Had the leaver kept it, this one would wait its 5 s
+  // and get 503.
+  const third = post(1);
+  assert.equal(await first, 200);
+  assert.equal(await third, 200);
+  const c = await settled(gated, '/score');
+  assert.equal(c.inFlight, 1, 'only the metrics request is in flight');
+  assert.equal(c.byStatus.get('499'), 1);
+  assert.equal(c.byStatus.get('200'), 2);
+});

@@ -49,6 +49,8 @@ interface Group {
   timer: NodeJS.Timeout | undefined;
   /** Holds the last chunk of a large request: runs as soon as the runner has room, without waiting for company. */
   urgent?: boolean;
+  /** A run took its share of this group and left the rest: the rest was due with it, and runs as soon as a runner has room. */
+  splitRest?: boolean;
 }
 
 /**
@@ -181,7 +183,7 @@ export class DynamicBatcher {
     // this pump found it, so that runners freed together split it evenly.
     const shares = new Map<Group, number>();
     while (this.running < this.capacity) {
-      const group = this.nextGroup(due, shares);
+      const group = this.nextGroup(due);
       if (!group) return;
       let share = shares.get(group);
       if (share === undefined) {
@@ -194,15 +196,14 @@ export class DynamicBatcher {
     }
   }
 
-  /** `split`: groups a run of this pump took a share of; the rest of their queue was due with it. */
-  private nextGroup(due: Group | undefined, split: ReadonlyMap<Group, number>): Group | undefined {
+  private nextGroup(due: Group | undefined): Group | undefined {
     let oldest: Group | undefined;
     const now = process.hrtime.bigint();
     const delayNs = BigInt(Math.round(this.options.maxDelayMs * 1e6));
     for (const g of this.groups.values()) {
       const head = g.items[0];
       if (!head) continue;
-      const ready = g === due || split.has(g) || g.urgent === true || g.rows >= this.rowLimit || now - head.enqueuedAt >= delayNs;
+      const ready = g === due || g.splitRest === true || g.urgent === true || g.rows >= this.rowLimit || now - head.enqueuedAt >= delayNs;
       if (ready && (!oldest || head.enqueuedAt < (oldest.items[0]?.enqueuedAt ?? now))) oldest = g;
     }
     return oldest;
@@ -231,6 +232,9 @@ export class DynamicBatcher {
       group.items.shift();
     }
     group.rows -= rows;
+    // Left behind by a share (not by the row limit): the rest was due with what this run took, and must not wait for
+    // company, nor for a timer that may have fired already, while a runner is free.
+    if (group.items.length > 0 && limit < this.rowLimit) group.splitRest = true;
     if (group.items.length === 0) {
       if (group.timer) clearTimeout(group.timer);
       group.timer = undefined;

@@ -246,6 +246,29 @@ test('runners that come free together split the queue between them, even when wa
   await Promise.all(more);
 });
 
+test('the rest of a shared queue runs as soon as a runner is free, even after its timer has fired', async () => {
+  const model = heldModel();
+  // Waiting for company (maxDelayMs) with both runners busy: the group's timer fires while there is no room.
+  const b = new DynamicBatcher((f) => model.run(f), { maxBatchSize: 8, maxDelayMs: 30 }, 2, quiet);
+  const first = [b.run(rows([[1]]), undefined, true), b.run(rows([[2]]), undefined, true)];
+  await settle();
+  assert.deepEqual(model.runs, [1, 1], 'both runners busy');
+  const queued = [b.run(rows([[3]]), undefined)];
+  await new Promise((r) => setTimeout(r, 15));
+  queued.push(b.run(rows([[4]]), undefined), b.run(rows([[5]]), undefined));
+  await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(model.runs, [1, 1], 'no room when the timer fired');
+  model.release(0);
+  model.release(1);
+  await settle();
+  // The first runner to come free took its share (2 of 3); the rest went to the other at once, not once its own
+  // request had waited maxDelayMs (no timer is armed, and no other request comes to start a pump).
+  assert.deepEqual(model.runs, [1, 1, 2, 1]);
+  model.release(2);
+  model.release(3);
+  assert.deepEqual((await Promise.all([...first, ...queued])).map(plain), [[2], [4], [6], [8], [10]]);
+});
+
 test('which signatures can be batched', () => {
   const t = (name: string, shape: Array<number | string | null>): { name: string; type: 'float32'; shape: Array<number | string | null> } => ({ name, type: 'float32', shape });
   assert.equal(unbatchableReason({ inputs: [t('x', ['batch', 3])], outputs: [t('y', ['n', 2])] }), undefined);
