@@ -49,8 +49,11 @@ interface Group {
   timer: NodeJS.Timeout | undefined;
   /** Holds the last chunk of a large request: runs as soon as the runner has room, without waiting for company. */
   urgent?: boolean;
-  /** A run took its share of this group and left the rest: the rest was due with it, and runs as soon as a runner has room. */
-  splitRest?: boolean;
+  /**
+   * A run took its share of this group and left the rest: the rest was due with it, and runs as soon as a runner has
+   * room. Set to the arrival of the last request left then; those that came later wait for company as usual.
+   */
+  dueThrough?: bigint;
 }
 
 /**
@@ -203,7 +206,7 @@ export class DynamicBatcher {
     for (const g of this.groups.values()) {
       const head = g.items[0];
       if (!head) continue;
-      const ready = g === due || g.splitRest === true || g.urgent === true || g.rows >= this.rowLimit || now - head.enqueuedAt >= delayNs;
+      const ready = g === due || (g.dueThrough !== undefined && head.enqueuedAt <= g.dueThrough) || g.urgent === true || g.rows >= this.rowLimit || now - head.enqueuedAt >= delayNs;
       if (ready && (!oldest || head.enqueuedAt < (oldest.items[0]?.enqueuedAt ?? now))) oldest = g;
     }
     return oldest;
@@ -234,7 +237,7 @@ export class DynamicBatcher {
     group.rows -= rows;
     // Left behind by a share (not by the row limit): the rest was due with what this run took, and must not wait for
     // company, nor for a timer that may have fired already, while a runner is free.
-    if (group.items.length > 0 && limit < this.rowLimit) group.splitRest = true;
+    if (group.items.length > 0 && limit < this.rowLimit) group.dueThrough = (group.items[group.items.length - 1] as Pending).enqueuedAt;
     if (group.items.length === 0) {
       if (group.timer) clearTimeout(group.timer);
       group.timer = undefined;
