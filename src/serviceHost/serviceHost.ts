@@ -158,8 +158,9 @@ export async function runServiceHost(serviceDir: string, instances: InstanceFact
     const old = proxy.current;
     proxy.current = next;
     await promote(record);
-    await report({ state: 'Healthy', detail: undefined, updating: undefined, generation: next.generation, ...instanceFields(next), lastUpdate: { generation: record.generation, outcome: 'succeeded' } });
+    // Logged before it is reported: a command that sees the report reads the log once more and shows this line.
     log(`generation ${record.generation} is serving`);
+    await report({ state: 'Healthy', detail: undefined, updating: undefined, generation: next.generation, ...instanceFields(next), lastUpdate: { generation: record.generation, outcome: 'succeeded' } });
     if (old) {
       await old.inFlight.idle();
       // Its pooled keep-alive connections first, so the instance's own drain has nothing to wait for.
@@ -187,8 +188,8 @@ export async function runServiceHost(serviceDir: string, instances: InstanceFact
     const first = await startInstance(wanted);
     proxy.current = first;
     await promote(wanted);
-    await report({ state: 'Healthy', generation: first.generation, ...instanceFields(first), detail: undefined });
     log('Healthy');
+    await report({ state: 'Healthy', generation: first.generation, ...instanceFields(first), detail: undefined });
   } catch (err) {
     const reason = errorMessage(err);
     log(`deployment failed: ${reason}`);

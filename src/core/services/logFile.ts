@@ -32,11 +32,15 @@ export async function tailLines(file: string, count: number): Promise<{ lines: s
   }
 }
 
-/** New complete lines appended after `from`, polling until the signal aborts. */
+/**
+ * New complete lines appended after `from`, polling until the signal aborts; once it has, the file is read one last
+ * time, so the lines written before the abort are all given.
+ */
 export async function* followLines(file: string, from: number, signal: AbortSignal | undefined, intervalMs = 250): AsyncGenerator<string> {
   let offset = from;
   let partial = '';
-  while (!signal?.aborted) {
+  for (;;) {
+    const last = signal?.aborted === true;
     const size = await stat(file).then((s) => s.size, () => 0);
     if (size < offset) offset = 0; // truncated or replaced
     if (size > offset) {
@@ -52,6 +56,7 @@ export async function* followLines(file: string, from: number, signal: AbortSign
         await fh.close();
       }
     }
+    if (last) return;
     await sleep(intervalMs, signal);
   }
 }

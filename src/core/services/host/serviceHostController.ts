@@ -127,7 +127,7 @@ export class ServiceHostController {
     try {
       return await wait();
     } finally {
-      await sleep(pollMs * 2);
+      // The pump reads the log once more after the abort: what the host logged before its report is all shown.
       stop.abort();
       await pump;
     }
