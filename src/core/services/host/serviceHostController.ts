@@ -127,7 +127,10 @@ export class ServiceHostController {
     try {
       return await wait();
     } finally {
-      // The pump reads the log once more after the abort: what the host logged before its report is all shown.
+      // Shown progress: the lines still on their way to the log (an instance's output relayed through the host,
+      // a container's through `docker logs -f`) get a moment, and the pump reads the log once more after the abort.
+      // Without progress to show (`-q`, `--json`) there is nothing to wait for.
+      if (options.onProgress) await sleep(pollMs * 2);
       stop.abort();
       await pump;
     }

@@ -8,7 +8,7 @@ import { followLines, tailLines } from '../../../../src/core/services/logFile';
 const dir = mkdtempSync(join(tmpdir(), 'modelport-logfile-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('followLines gives the lines appended after the offset, and once aborted reads the file one last time', async () => {
+test('followLines gives the lines appended after the offset, and once aborted reads the file one last time', { timeout: 10_000 }, async () => {
   const file = join(dir, 'follow.log');
   writeFileSync(file, 'before\n');
   const { size } = await tailLines(file, 0);
@@ -25,7 +25,7 @@ test('followLines gives the lines appended after the offset, and once aborted re
   assert.deepEqual(seen, ['one', 'two'], 'the complete lines written before the abort, not the partial one nor what came before the offset');
 });
 
-test('followLines on a missing file ends when aborted, giving nothing', async () => {
+test('followLines on a missing file ends when aborted, giving nothing', { timeout: 10_000 }, async () => {
   const stop = new AbortController();
   stop.abort();
   const seen: string[] = [];
