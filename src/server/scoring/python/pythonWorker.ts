@@ -108,9 +108,7 @@ export class PythonWorker {
    * page-table isolation) waking a process costs the writer tens of microseconds. Uncorked when the turn's I/O
    * has been handled (setImmediate), so no request waits for a later one.
    */
-  private corked = false;
   private readonly uncork = (): void => {
-    this.corked = false;
     this.toWorker.uncork();
   };
   readonly ready: Promise<WorkerReady>;
@@ -253,8 +251,7 @@ export class PythonWorker {
         started();
       }
       const { body, ...rest } = req;
-      if (!this.corked) {
-        this.corked = true;
+      if (this.toWorker.writableCorked === 0) {
         this.toWorker.cork();
         setImmediate(this.uncork);
       }
