@@ -4,7 +4,7 @@
 // the model in memory per worker, a start-up cost per worker, and a message round trip per run (structured clone
 // of inputs and outputs), which is why the main thread stays the default for small models (see BENCHMARKS.md).
 import { Worker } from 'node:worker_threads';
-import { errorMessage } from '../../core/errors';
+import { ModelportError, errorMessage } from '../../core/errors';
 import type { Feeds } from './dynamicBatcher';
 
 // Plain CommonJS evaluated by the worker: no bundler entry to keep in sync, and onnxruntime comes from the path
@@ -148,10 +148,12 @@ export class SessionWorkers {
 
   /** Runs on the least busy worker. `owned` feeds (a batch's) move to it; others are copied, as they may be views on a request's body. */
   run(feeds: Feeds, outputNames: readonly string[] | undefined, owned = false): Promise<Feeds> {
-    // After close() (requests still queued for a batch when the service stops) or with every worker gone, nothing
-    // would ever answer: the run fails now, so that no request waits for its timeout.
+    // After close() or with every worker gone, nothing would ever answer: the run fails now, so that no request
+    // waits for its timeout. A stopping service closes its models only once every connection has ended, so the
+    // requests still queued then are those whose clients left: a 503 (logged at debug), not an internal error.
+    if (this.closing) return Promise.reject(new ModelportError('unavailable', 'The model is being unloaded (the service is stopping).'));
     const live = this.slots.filter((s) => !s.exited);
-    if (this.closing || live.length === 0) return Promise.reject(new Error(this.closing ? 'The model is being unloaded (the service is stopping).' : 'Every inference worker has stopped.'));
+    if (live.length === 0) return Promise.reject(new Error('Every inference worker has stopped.'));
     let slot = live[0] as Slot;
     for (const s of live) if (s.busy < slot.busy) slot = s;
     const id = this.nextId++;
