@@ -29,7 +29,7 @@ const value = (name) => {
 const quick = flag('--quick');
 const only = new Set((value('--only') ?? (flag('--profile') ? 'profile' : 'limit,modelport,peer,aim1,profile,ocr,footprint,python,soak')).split(','));
 const repeat = Number(value('--repeat') ?? 3);
-// --ocr-configs 'defaults,--workers 2': only those rows of the OCR table (to look at one setting quickly).
+// --ocr-configs 'defaults,--workers 2,bare': only those rows of the OCR table (to look at one setting quickly; bare: the reference server).
 const ocrConfigs = value('--ocr-configs')?.split(',');
 // wrk (Debian's package) when installed, else the Node load generator; --loadgen node|wrk chooses.
 const startLoad = loadavg().map((x) => x.toFixed(1)).join(', ');
@@ -645,17 +645,23 @@ function ocrModelDir(name, file, config) {
   return dir;
 }
 
-/** V2 with Triton's binary tensor data: the JSON header, then the FP32 bytes of one [1,3,48,320] row; binary output too. */
-function recBody() {
-  const shape = [1, 3, 48, 320];
+/** V2 with Triton's binary tensor data: the JSON header, then the FP32 bytes of one row of `shape`; binary output too. */
+function v2Body(name, shape) {
   const n = shape.reduce((a, b) => a * b, 1);
   const data = Buffer.alloc(n * 4);
   for (let i = 0; i < n; i++) data.writeFloatLE(((i % 251) / 251) * 2 - 1, i * 4);
   const header = Buffer.from(JSON.stringify({ inputs: [{ name: 'x', shape, datatype: 'FP32', parameters: { binary_data_size: data.length } }], parameters: { binary_data_output: true } }));
   // In a file: the load generator's spec travels as one argument, and 180 KB of base64 is more than one may hold.
-  const file = join(tmpdir(), 'modelport-bench-rec-request.bin');
+  const file = join(tmpdir(), `modelport-bench-${name}-request.bin`);
   writeFileSync(file, Buffer.concat([header, data]));
-  return { body: { file }, headerLength: header.length };
+  return { path: `/v2/models/${name}/infer`, headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(header.length) }, bodies: [{ file }] };
+}
+
+/** The reference server (bench/bareServer.mjs) on the model file, ready to serve. */
+async function serveBare(file, rowShape) {
+  const port = await freePort();
+  const child = track(spawn(process.execPath, [join(root, 'bench/bareServer.mjs'), file, rowShape], { cwd: root, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  return readyOrLog(child, port);
 }
 
 /** The classifier's images: 192×48 RGB PNGs (its input size, so they take the PNG fast path), made from the samples. */
@@ -680,11 +686,16 @@ async function benchOcr(cli) {
 
   const recDir = ocrModelDir('rec', recFile);
   const clsDir = ocrModelDir('cls', clsFile, { preprocess: { width: 192, height: 48, fit: 'fill', channels: 'rgb', layout: 'NCHW', dtype: 'float32', scale: 1 / 255, mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5] } });
-  const rec = recBody();
-  const clsBodies = await clsImages();
+  const rec = v2Body('rec', [1, 3, 48, 320]);
+  const clsPng = { path: '/score', headers: { 'content-type': 'image/png' }, bodies: await clsImages() };
+  // The reference rows: bench/bareServer.mjs under the same load (and, for the classifier, with tensors instead of
+  // PNGs: no decoding at all), to tell what HTTP itself costs on this machine from what Modelport adds to it.
   const cases = [
-    { model: 'rec', dir: recDir, c: 8, path: '/v2/models/rec/infer', headers: { 'content-type': 'application/octet-stream', 'inference-header-content-length': String(rec.headerLength) }, bodies: [rec.body] },
-    { model: 'cls', dir: clsDir, c: 32, path: '/score', headers: { 'content-type': 'image/png' }, bodies: clsBodies },
+    { model: 'rec', dir: recDir, file: recFile, rowShape: '3,48,320', c: 8, load: rec, bare: [{ id: 'bare node:http', load: rec }] },
+    {
+      model: 'cls', dir: clsDir, file: clsFile, rowShape: '3,48,192', c: 32, load: clsPng,
+      bare: [{ id: 'bare node:http', load: clsPng }, { id: 'bare node:http, V2 tensors', load: v2Body('cls', [1, 3, 48, 192]) }],
+    },
   ];
   const configs = [
     { id: 'defaults', args: [] },
@@ -695,21 +706,25 @@ async function benchOcr(cli) {
   ].filter((c) => !ocrConfigs || ocrConfigs.includes(c.id));
   const rows = [];
   for (const k of cases) {
-    for (const cfg of configs) {
-      const server = await serveModelport(cli, `${k.model}=${k.dir}`, cfg.args);
+    const runs = [
+      ...configs.map((cfg) => ({ id: cfg.id, load: k.load, start: () => serveModelport(cli, `${k.model}=${k.dir}`, cfg.args) })),
+      ...k.bare.filter(() => !ocrConfigs || ocrConfigs.includes('bare')).map((b) => ({ id: b.id, load: b.load, bare: true, start: () => serveBare(k.file, k.rowShape) })),
+    ];
+    for (const run of runs) {
+      const server = await run.start();
       // rows/run over the measured load: the counters read as the load says its measured part begins.
       let before = Promise.resolve({ runs: NaN, rows: NaN });
-      const spec = { url: server.url + k.path, headers: k.headers, bodies: k.bodies, concurrency: k.c, warmupMs: ocrWarmupMs, durationMs: ocrDurationMs };
+      const spec = { url: server.url + run.load.path, headers: run.load.headers, bodies: run.load.bodies, concurrency: k.c, warmupMs: ocrWarmupMs, durationMs: ocrDurationMs };
       const r = await withProbe(`${server.url}/`, (measuring) => load(spec, () => {
         measuring();
-        before = metricsOf(server.url);
+        if (!run.bare) before = metricsOf(server.url);
       }));
-      const after = await metricsOf(server.url);
+      const after = run.bare ? { runs: NaN, rows: NaN } : await metricsOf(server.url);
       await stop(server.child);
       const from = await before;
-      const runs = after.runs - from.runs;
-      rows.push({ model: k.model, config: cfg.id, concurrency: k.c, ...r, meanBatch: runs > 0 ? (after.rows - from.rows) / runs : NaN });
-      console.log(`  modelport ${k.model} ${cfg.id.padEnd(22)} c=${k.c} ${fmt(r.rps, 1).padStart(7)} rows/s  p99 ${fmt(r.p99, 1)} ms  health p99 ${fmt(r.healthP99, 1)} ms  (first ${ocrWarmupMs / 1000} s: ${fmt(r.warmupRps, 1)} rows/s, health max ${fmt(r.warmHealthMax, 1)} ms)${r.errors ? `  errors ${r.errors} (${r.firstError})` : ''}`);
+      const batches = after.runs - from.runs;
+      rows.push({ model: k.model, config: run.id, bare: Boolean(run.bare), sameLoad: run.load === k.load, concurrency: k.c, ...r, meanBatch: batches > 0 ? (after.rows - from.rows) / batches : NaN });
+      console.log(`  ${run.bare ? 'reference' : 'modelport'} ${k.model} ${run.id.padEnd(26)} c=${k.c} ${fmt(r.rps, 1).padStart(7)} rows/s  p99 ${fmt(r.p99, 1)} ms  health p99 ${fmt(r.healthP99, 1)} ms  (first ${ocrWarmupMs / 1000} s: ${fmt(r.warmupRps, 1)} rows/s, health max ${fmt(r.warmHealthMax, 1)} ms)${r.errors ? `  errors ${r.errors} (${r.firstError})` : ''}`);
     }
   }
   return { recLimit, clsLimit, rows };
@@ -726,9 +741,24 @@ function ocrText(o) {
   lines.push(`| model | settings | c | rows/s | of the limit | p50 ms | p99 ms | rows/run | health p99 ms | health max ms | ${first}: rows/s | ${first}: health max ms |`, '|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of o.rows) {
     const limit = r.model === 'rec' ? o.recLimit : o.clsLimit;
-    lines.push(`| ${r.model === 'rec' ? 'recogniser' : 'classifier'} | ${r.config} | ${r.concurrency} | ${fmt(r.rps, 1)} | ${ratio(r.rps / limit.best.samplesPerSecond)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.meanBatch, 1)} | ${fmt(r.healthP99, 1)} | ${fmt(r.healthMax, 1)} | ${fmt(r.warmupRps, 1)} | ${fmt(r.warmHealthMax, 1)} |`);
+    lines.push(`| ${r.model === 'rec' ? 'recogniser' : 'classifier'} | ${r.bare ? `reference: ${r.config}` : r.config} | ${r.concurrency} | ${fmt(r.rps, 1)} | ${ratio(r.rps / limit.best.samplesPerSecond)} | ${fmt(r.p50, 1)} | ${fmt(r.p99, 1)} | ${fmt(r.meanBatch, 1)} | ${fmt(r.healthP99, 1)} | ${fmt(r.healthMax, 1)} | ${fmt(r.warmupRps, 1)} | ${fmt(r.warmHealthMax, 1)} |`);
   }
   lines.push('');
+  const refs = o.rows.filter((r) => r.bare);
+  if (refs.length > 0) {
+    lines.push(
+      'The reference rows are `bench/bareServer.mjs`: bare `node:http` with no framework, validation, metrics or logging, running the model as Modelport does (a worker thread per core with its own session and one intra-op thread, the queued rows gathered into one run per free thread), under the same load and probe. "V2 tensors" sends the classifier the FP32 row instead of a PNG, so that server decodes nothing. What keeps both servers under the limit is what neither can leave out: HTTP, the response bytes and the load generator, on the same two cores as the model.',
+      '',
+    );
+    for (const ref of refs) {
+      const mp = o.rows.find((r) => r.model === ref.model && r.config === 'defaults');
+      const limit = ref.model === 'rec' ? o.recLimit : o.clsLimit;
+      const name = ref.model === 'rec' ? 'recogniser' : 'classifier';
+      if (!ref.sameLoad) lines.push(`- ${name}: the reference "${ref.config}", which decodes nothing, ${ratio(ref.rps / limit.best.samplesPerSecond)} of the limit.`);
+      else if (mp) lines.push(`- ${name}: Modelport's defaults ${ratio(mp.rps / ref.rps)} the reference "${ref.config}" (${ratio(mp.rps / limit.best.samplesPerSecond)} and ${ratio(ref.rps / limit.best.samplesPerSecond)} of the limit).`);
+    }
+    lines.push('');
+  }
   return lines.join('\n');
 }
 
