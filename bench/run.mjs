@@ -445,6 +445,8 @@ async function servePythonPeer(env, workers) {
 
 /** Rounds of the loaded points (c > 1), Modelport and the peer taking turns: one round's ratio swings with the machine's noise. */
 const pythonRounds = quick ? 1 : 3;
+// Aim 1's fresh servers: the first round's warm-up (see benchAim1).
+const aim1SettleMs = quick ? 1000 : 3000;
 
 async function benchPythonRuntime(cli, env) {
   const rows = [];
@@ -515,7 +517,11 @@ async function benchAim1(cli, peerInfo) {
   const py = await servePeer(peerInfo.python, fashionDir, 2);
   const rounds = [];
   for (let i = 0; i < repeat; i++) {
-    const spec = (url) => ({ url: `${url}/score`, headers: { 'content-type': 'application/json' }, bodies: jsonBodies, concurrency: 32 });
+    // Fresh servers settle first: a new Node process runs its hot paths in V8's slower tiers until they are
+    // compiled, which takes seconds of load (one fresh `--workers 2` server went 3k, 5k, 6k, 8k, 9k, 9k req/s in
+    // its first 1 s windows), while CPython has nothing to warm. Round 1's longer warm-up is reported apart.
+    const warm = i === 0 ? { warmupMs: aim1SettleMs } : {};
+    const spec = (url) => ({ url: `${url}/score`, headers: { 'content-type': 'application/json' }, bodies: jsonBodies, concurrency: 32, ...warm });
     const a = await withProbe(`${mp.url}/`, (measuring) => load(spec(mp.url), measuring));
     const b = await withProbe(`${py.url}/`, (measuring) => load(spec(py.url), measuring));
     rounds.push({ modelport: a, peer: b, ratio: a.rps / b.rps });
@@ -529,6 +535,10 @@ function aim1Text(r) {
   if (!r) return '';
   const lines = ['## Aim 1, repeated: Fashion-MNIST, 8 KB JSON, c=32, Modelport `--workers 2` vs the peer with 2 workers', '', `Request bodies: {"data": [[[[…28×28 pixels]]]]}, ${jsonBytes} bytes on average.`, ''];
   if (r.skipped) return [...lines, `Skipped: ${r.skipped}.`, ''].join('\n');
+  const first = r.rounds[0];
+  if (first) {
+    lines.push(`Both servers are fresh when round 1 begins, and round 1 warms them up with ${aim1SettleMs / 1000} s of the same load (the other rounds with ${warmupMs / 1000} s). A new Node process runs its hot paths in V8's slower tiers until they are compiled; CPython has nothing to warm. Those first ${aim1SettleMs / 1000} s gave Modelport ${fmt(first.modelport.warmupRps, 0)} req/s and the peer ${fmt(first.peer.warmupRps, 0)} (${ratio(first.modelport.warmupRps / first.peer.warmupRps)}).`, '');
+  }
   lines.push('| round | Modelport req/s | p99 ms | peer req/s | p99 ms | ratio (req/s) | p99 no worse | health p99 ms (Modelport / peer) |', '|---|---|---|---|---|---|---|---|');
   r.rounds.forEach((x, i) => lines.push(`| ${i + 1} | ${fmt(x.modelport.rps, 0)} | ${fmt(x.modelport.p99, 2)} | ${fmt(x.peer.rps, 0)} | ${fmt(x.peer.p99, 2)} | ${ratio(x.ratio)} | ${x.modelport.p99 <= x.peer.p99 ? 'yes' : 'no'} | ${fmt(x.modelport.healthP99, 2)} / ${fmt(x.peer.healthP99, 2)} |`));
   lines.push('', `Ratio over ${r.rounds.length} rounds: ${ratioSpread(r.rounds.map((x) => x.ratio))} (aim: ≥ 3× every round).`, '');
