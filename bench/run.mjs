@@ -445,13 +445,18 @@ async function servePythonPeer(env, workers) {
 
 /** Rounds of the loaded points (c > 1), Modelport and the peer taking turns: one round's ratio swings with the machine's noise. */
 const pythonRounds = quick ? 1 : 3;
-// Aim 1's fresh servers: the first round's warm-up (see benchAim1).
-const aim1SettleMs = quick ? 1000 : 3000;
+// How long fresh servers settle under load before they are measured: aim 1 (its first round) and the Python runtime.
+const settleMs = quick ? 1000 : 3000;
 
 async function benchPythonRuntime(cli, env) {
   const rows = [];
   for (const workers of [1, 2]) {
     const servers = { modelport: await serveModelportPython(cli, env, workers), peer: await servePythonPeer(env, workers) };
+    // Fresh servers settle first, unmeasured: Node's front runs its hot paths in V8's slower tiers until they are
+    // compiled (a fresh one with 2 workers gave 1.5k, 2.0k, 3.1k, 3.7k req/s in its first 1 s windows at c=8).
+    for (const server of Object.values(servers)) {
+      await load({ url: `${server.url}/score`, headers: { 'content-type': 'application/json' }, bodies: sklearnBodies, concurrency: 8, warmupMs: 0, durationMs: settleMs });
+    }
     for (const c of concurrencies) {
       for (let round = 1; round <= (c > 1 ? pythonRounds : 1); round++) {
         for (const who of ['modelport', 'peer']) {
@@ -481,7 +486,7 @@ function pythonReport(rows, info) {
     `samples/azureml-sklearn/score.py (joblib.load, json.loads(raw_data)['data'], predict, tolist()) on the request of two rows, scikit-learn ${info.sklearnVersion}, the same venv for both;`,
     'Modelport with N Python worker processes behind its Node server, the peer with N gunicorn sync workers (Azure\'s inference server design).',
     '',
-    `The loaded points (c = 8, 32) ran ${pythonRounds} round${pythonRounds > 1 ? 's' : ''} each, Modelport and the peer taking turns; each row is one round.`,
+    `The loaded points (c = 8, 32) ran ${pythonRounds} round${pythonRounds > 1 ? 's' : ''} each, Modelport and the peer taking turns; each row is one round. Both servers first settle under ${settleMs / 1000} s of load at c=8, not measured (a fresh Node process compiles its hot paths during its first seconds of load).`,
     '',
     '| workers | c | round | Modelport req/s | p50 ms | p99 ms | peer req/s | p50 ms | p99 ms | Modelport / peer (req/s) | p99 no worse | health p99 ms under load (Modelport / peer) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -520,7 +525,7 @@ async function benchAim1(cli, peerInfo) {
     // Fresh servers settle first: a new Node process runs its hot paths in V8's slower tiers until they are
     // compiled, which takes seconds of load (one fresh `--workers 2` server went 3k, 5k, 6k, 8k, 9k, 9k req/s in
     // its first 1 s windows), while CPython has nothing to warm. Round 1's longer warm-up is reported apart.
-    const warm = i === 0 ? { warmupMs: aim1SettleMs } : {};
+    const warm = i === 0 ? { warmupMs: settleMs } : {};
     const spec = (url) => ({ url: `${url}/score`, headers: { 'content-type': 'application/json' }, bodies: jsonBodies, concurrency: 32, ...warm });
     const a = await withProbe(`${mp.url}/`, (measuring) => load(spec(mp.url), measuring));
     const b = await withProbe(`${py.url}/`, (measuring) => load(spec(py.url), measuring));
@@ -537,7 +542,7 @@ function aim1Text(r) {
   if (r.skipped) return [...lines, `Skipped: ${r.skipped}.`, ''].join('\n');
   const first = r.rounds[0];
   if (first) {
-    lines.push(`Both servers are fresh when round 1 begins, and round 1 warms them up with ${aim1SettleMs / 1000} s of the same load (the other rounds with ${warmupMs / 1000} s). A new Node process runs its hot paths in V8's slower tiers until they are compiled; CPython has nothing to warm. Those first ${aim1SettleMs / 1000} s gave Modelport ${fmt(first.modelport.warmupRps, 0)} req/s and the peer ${fmt(first.peer.warmupRps, 0)} (${ratio(first.modelport.warmupRps / first.peer.warmupRps)}).`, '');
+    lines.push(`Both servers are fresh when round 1 begins, and round 1 warms them up with ${settleMs / 1000} s of the same load (the other rounds with ${warmupMs / 1000} s). A new Node process runs its hot paths in V8's slower tiers until they are compiled; CPython has nothing to warm. Those first ${settleMs / 1000} s gave Modelport ${fmt(first.modelport.warmupRps, 0)} req/s and the peer ${fmt(first.peer.warmupRps, 0)} (${ratio(first.modelport.warmupRps / first.peer.warmupRps)}).`, '');
   }
   lines.push('| round | Modelport req/s | p99 ms | peer req/s | p99 ms | ratio (req/s) | p99 no worse | health p99 ms (Modelport / peer) |', '|---|---|---|---|---|---|---|---|');
   r.rounds.forEach((x, i) => lines.push(`| ${i + 1} | ${fmt(x.modelport.rps, 0)} | ${fmt(x.modelport.p99, 2)} | ${fmt(x.peer.rps, 0)} | ${fmt(x.peer.p99, 2)} | ${ratio(x.ratio)} | ${x.modelport.p99 <= x.peer.p99 ? 'yes' : 'no'} | ${fmt(x.modelport.healthP99, 2)} / ${fmt(x.peer.healthP99, 2)} |`));
