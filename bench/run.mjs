@@ -447,6 +447,8 @@ async function servePythonPeer(env, workers) {
 const pythonRounds = quick ? 1 : 3;
 // How long fresh servers settle under load before they are measured: aim 1 (its first round) and the Python runtime.
 const settleMs = quick ? 1000 : 3000;
+/** The seconds a load of `ms` really lasts: wrk takes whole seconds, at least one. */
+const loadSeconds = (ms) => (loadgen === 'wrk' ? Math.max(1, Math.round(ms / 1000)) : ms / 1000);
 
 async function benchPythonRuntime(cli, env) {
   const rows = [];
@@ -486,7 +488,7 @@ function pythonReport(rows, info) {
     `samples/azureml-sklearn/score.py (joblib.load, json.loads(raw_data)['data'], predict, tolist()) on the request of two rows, scikit-learn ${info.sklearnVersion}, the same venv for both;`,
     'Modelport with N Python worker processes behind its Node server, the peer with N gunicorn sync workers (Azure\'s inference server design).',
     '',
-    `The loaded points (c = 8, 32) ran ${pythonRounds} round${pythonRounds > 1 ? 's' : ''} each, Modelport and the peer taking turns; each row is one round. Both servers first settle under ${settleMs / 1000} s of load at c=8, not measured (a fresh Node process compiles its hot paths during its first seconds of load).`,
+    `The loaded points (c = 8, 32) ran ${pythonRounds} round${pythonRounds > 1 ? 's' : ''} each, Modelport and the peer taking turns; each row is one round. Both servers first settle under ${loadSeconds(settleMs)} s of load at c=8, not measured (a fresh Node process compiles its hot paths during its first seconds of load).`,
     '',
     '| workers | c | round | Modelport req/s | p50 ms | p99 ms | peer req/s | p50 ms | p99 ms | Modelport / peer (req/s) | p99 no worse | health p99 ms under load (Modelport / peer) |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
@@ -542,7 +544,7 @@ function aim1Text(r) {
   if (r.skipped) return [...lines, `Skipped: ${r.skipped}.`, ''].join('\n');
   const first = r.rounds[0];
   if (first) {
-    lines.push(`Both servers are fresh when round 1 begins, and round 1 warms them up with ${settleMs / 1000} s of the same load (the other rounds with ${warmupMs / 1000} s). A new Node process runs its hot paths in V8's slower tiers until they are compiled; CPython has nothing to warm. Those first ${settleMs / 1000} s gave Modelport ${fmt(first.modelport.warmupRps, 0)} req/s and the peer ${fmt(first.peer.warmupRps, 0)} (${ratio(first.modelport.warmupRps / first.peer.warmupRps)}).`, '');
+    lines.push(`Both servers are fresh when round 1 begins, and round 1 warms them up with ${loadSeconds(settleMs)} s of the same load (the other rounds with ${loadSeconds(warmupMs)} s). A new Node process runs its hot paths in V8's slower tiers until they are compiled; CPython has nothing to warm. Those first ${loadSeconds(settleMs)} s gave Modelport ${fmt(first.modelport.warmupRps, 0)} req/s and the peer ${fmt(first.peer.warmupRps, 0)} (${ratio(first.modelport.warmupRps / first.peer.warmupRps)}).`, '');
   }
   lines.push('| round | Modelport req/s | p99 ms | peer req/s | p99 ms | ratio (req/s) | p99 no worse | health p99 ms (Modelport / peer) |', '|---|---|---|---|---|---|---|---|');
   r.rounds.forEach((x, i) => lines.push(`| ${i + 1} | ${fmt(x.modelport.rps, 0)} | ${fmt(x.modelport.p99, 2)} | ${fmt(x.peer.rps, 0)} | ${fmt(x.peer.p99, 2)} | ${ratio(x.ratio)} | ${x.modelport.p99 <= x.peer.p99 ? 'yes' : 'no'} | ${fmt(x.modelport.healthP99, 2)} / ${fmt(x.peer.healthP99, 2)} |`));
@@ -1038,7 +1040,7 @@ async function main() {
       '',
       `Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB; Node ${m.node}; onnxruntime-node ${m.ortVersion}; sharp ${m.sharpVersion}.`,
       loadgen === 'wrk'
-        ? `Each point: a ${Math.max(1, Math.round(warmupMs / 1000))} s warm-up run, then ${Math.max(1, Math.round(durationMs / 1000))} s of closed-loop load from wrk (one thread; keep-alive connections, one request`
+        ? `Each point: a ${loadSeconds(warmupMs)} s warm-up run, then ${loadSeconds(durationMs)} s of closed-loop load from wrk (one thread; keep-alive connections, one request`
         : `Each point: ${warmupMs} ms warm-up, then ${durationMs} ms of closed-loop load from a Node child process (keep-alive connections, one request`,
       'in flight per connection) on 127.0.0.1; the load generator shares the machine with the server, as does everything else here.',
       `Load average when the run started: ${startLoad}; when it ended: ${loadavg().map((x) => x.toFixed(1)).join(', ')} (1, 5, 15 min).`,
