@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sleep } from '../async/sleep';
 import type { ModelRegistry } from '../registry/modelRegistry';
 import { imageSettingsOf, type ServiceRecord } from '../services/serviceRecord';
 import { planServiceContext, writeBuildContext } from './contextInputs';
@@ -14,6 +15,7 @@ import {
   imagesWithLabelCommand,
   removeImagesCommand,
   serviceLabel,
+  type DockerCommand,
   type DockerRunner,
 } from './dockerCommand';
 
@@ -37,10 +39,32 @@ export interface EnsureImageOptions {
 
 const buildTailLines = 25;
 
+/** How often an image listing is asked for when the engine's storage changed under it (listImages). */
+const listAttempts = 4;
+const listRetryMs = 100;
+
+/**
+ * Runs an image listing. Podman reads every image to list them, so an image that another program removes meanwhile
+ * (a prune, another service's clean-up, a parallel build) fails the whole listing with "image not known" or
+ * "layer not known" (podman#24800, an open race in its storage). Nothing is wrong with the images asked about:
+ * the listing is asked for again, and the removed image is no longer in it.
+ */
+export async function listImages<T>(runner: DockerRunner, command: DockerCommand<T>, signal?: AbortSignal): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await runner.run(command, { signal });
+    } catch (err) {
+      const race = err instanceof DockerCommandError && /\b(image|layer) not known\b/i.test(err.stderr);
+      if (!race || attempt >= listAttempts || signal?.aborted) throw err;
+      await sleep(listRetryMs * attempt, signal);
+    }
+  }
+}
+
 /** The image of the record's generation; built (output to onLine) when the engine does not have it yet. */
 export async function ensureServiceImage(record: ServiceRecord, options: EnsureImageOptions): Promise<{ tag: string; built: boolean }> {
   const tag = imageTag(record.name, record.generation);
-  if ((await options.runner.run(imageIdsCommand(tag))).length > 0) return { tag, built: false };
+  if ((await listImages(options.runner, imageIdsCommand(tag), options.signal)).length > 0) return { tag, built: false };
   const plan = await planServiceContext(record, options.registry, options.cliPath);
   const dir = await mkdtemp(join(tmpdir(), `modelport-build-${record.name}-`));
   const tail: string[] = [];
@@ -75,7 +99,7 @@ export async function ensureServiceImage(record: ServiceRecord, options: EnsureI
 /** Removes the service's images, but the generation given (the one serving), if any. */
 export async function removeServiceImages(runner: DockerRunner, serviceName: string, keepGeneration?: number): Promise<string[]> {
   const keep = keepGeneration === undefined ? undefined : imageTag(serviceName, keepGeneration);
-  const refs = (await runner.run(imagesWithLabelCommand(serviceLabel, serviceName))).filter((r) => !keep || !r.endsWith(keep));
+  const refs = (await listImages(runner, imagesWithLabelCommand(serviceLabel, serviceName))).filter((r) => !keep || !r.endsWith(keep));
   if (refs.length > 0) await runner.run(removeImagesCommand(refs)).catch(() => undefined);
   return refs;
 }
