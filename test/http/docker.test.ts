@@ -157,15 +157,22 @@ describe('docker target', { skip }, () => {
           await res.arrayBuffer();
         } catch {
           statuses.push(-1);
+          // A refused connection fails at once: without a pause this loop would spin (and fill `statuses`).
+          await new Promise((r) => setTimeout(r, 20));
         }
       }
     };
     const loops = [loop(), loop()];
     const progress: string[] = [];
-    const updated = await manager.update('fashion-dk', { models: ['fashion:2'] }, { onProgress: (l) => progress.push(l) });
-    await new Promise((r) => setTimeout(r, 300));
-    running = false;
-    await Promise.all(loops);
+    let updated: Awaited<ReturnType<typeof manager.update>>;
+    try {
+      updated = await manager.update('fashion-dk', { models: ['fashion:2'] }, { onProgress: (l) => progress.push(l) });
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      // Stopped however the update ends: a failed update must fail this test, not leave the loops running.
+      running = false;
+      await Promise.all(loops);
+    }
     assert.equal(updated.state, 'Healthy');
     assert.equal(updated.scoringUri, before.scoringUri);
     assert.ok(statuses.length > 10, `requests ran during the update (${statuses.length})`);

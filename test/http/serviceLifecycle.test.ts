@@ -79,15 +79,22 @@ describe('local services', () => {
           await res.arrayBuffer();
         } catch {
           statuses.push(-1);
+          // A refused connection fails at once: without a pause this loop would spin (and fill `statuses`).
+          await new Promise((r) => setTimeout(r, 20));
         }
       }
     };
     const loops = [loop(), loop(), loop()];
-    await new Promise((r) => setTimeout(r, 300));
-    const updated = await manager.update('fashion-svc', { models: ['fashion:latest'] });
-    await new Promise((r) => setTimeout(r, 300));
-    running = false;
-    await Promise.all(loops);
+    let updated: Awaited<ReturnType<typeof manager.update>>;
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      updated = await manager.update('fashion-svc', { models: ['fashion:latest'] });
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      // Stopped however the update ends: a failed update must fail this test, not leave the loops running.
+      running = false;
+      await Promise.all(loops);
+    }
     assert.equal(updated.state, 'Healthy');
     assert.equal(updated.scoringUri, before.scoringUri);
     assert.deepEqual(updated.models, ['fashion:2']);
