@@ -1,8 +1,8 @@
-// The HTTP ceiling for aims 2 and 3: the least an HTTP server can do for these models on this machine, measured
-// under the same load as Modelport. Bare node:http, no framework, no validation beyond what the bodies need, no
-// metrics, no logging; the models run as Modelport runs them (one worker thread per core, a session and one
-// intra-op thread each, queued rows gathered into one run per free thread). What separates Modelport from the
-// in-process limit and what this server does not do either is HTTP itself (and the load generator) on the same cores.
+// The reference server for aims 2 and 3: about the least an HTTP server can do for these models, measured under the
+// same load as Modelport. Bare node:http, no framework, no validation beyond what the bodies need, no metrics, no
+// logging; the models run as Modelport runs them (one worker thread per core, a session and one intra-op thread
+// each, queued rows gathered into one run per free thread). What keeps this server under the in-process limit is
+// HTTP itself and the load generator on the same cores: what keeps Modelport there too, unless it falls short of this.
 //
 //   PORT=… node bench/bareServer.mjs <model.onnx> <row shape, e.g. 3,48,320> [max batch]
 //
@@ -44,10 +44,14 @@ parentPort.on('message', async (m) => {
     return;
   }
   running = true;
-  const results = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', new Float32Array(m.buffer), m.dims) });
+  try {
+    const results = await session.run({ [session.inputNames[0]]: new ort.Tensor('float32', new Float32Array(m.buffer), m.dims) });
+    const t = results[session.outputNames[0]];
+    parentPort.postMessage({ data: t.data, dims: Array.from(t.dims) }, [t.data.buffer]);
+  } catch (err) {
+    parentPort.postMessage({ error: String((err && err.message) || err) });
+  }
   running = false;
-  const t = results[session.outputNames[0]];
-  parentPort.postMessage({ data: t.data, dims: Array.from(t.dims) }, [t.data.buffer]);
   if (closing) await finish();
 });
 let running = false;
@@ -79,12 +83,22 @@ function pump() {
     take.forEach((t, i) => bytes.set(t.row, i * rowFloats * 4));
     worker.once('message', (m) => {
       free.push(worker);
+      if (m.error) {
+        for (const t of take) fail(t.res, 500, m.error);
+        pump();
+        return;
+      }
       const per = m.data.length / take.length;
       take.forEach((t, i) => answer(t, m.data.subarray(i * per, (i + 1) * per), [1, ...m.dims.slice(1)]));
       pump();
     });
     worker.postMessage({ buffer, dims: [take.length, ...rowShape] }, [buffer]);
   }
+}
+
+function fail(res, status, message) {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ message }));
 }
 
 function answer({ res, json }, data, dims) {
@@ -164,7 +178,12 @@ const server = http.createServer((req, res) => {
     res.end('Healthy');
     return;
   }
-  const body = Buffer.allocUnsafe(Number(req.headers['content-length']));
+  const length = Number(req.headers['content-length']);
+  if (!Number.isSafeInteger(length) || length < 0) {
+    fail(res, 411, 'a Content-Length is required');
+    return;
+  }
+  const body = Buffer.allocUnsafe(length);
   let at = 0;
   req.on('data', (chunk) => {
     chunk.copy(body, at);
@@ -177,8 +196,7 @@ const server = http.createServer((req, res) => {
       queue.push({ row, json, res });
       pump();
     } catch (err) {
-      res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ message: err.message }));
+      fail(res, 400, err.message);
     }
   });
 });
